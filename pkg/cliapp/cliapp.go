@@ -1,0 +1,111 @@
+// Package cliapp gives every pipeline binary the same shape: the same
+// --params/--set flags, messages prefixed with the binary's name, and the
+// same exit codes (0 success, 1 data or runtime error, 2 usage error), so
+// shell scripts can tell a bad call from bad data.
+package cliapp
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/moviegenie/pipeline/pkg/params"
+)
+
+// Exit codes shared by all binaries.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+)
+
+// UsageError marks an error in how the binary was called (a bad flag or
+// parameter value) rather than in the data.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usagef returns a UsageError with a formatted message.
+func Usagef(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// Common flags.
+var (
+	ParamsFlag = &cli.StringSliceFlag{
+		Name:  "params",
+		Value: cli.NewStringSlice("params.yaml"),
+		Usage: "params file(s); later files override earlier ones key by key",
+	}
+	SetFlag = &cli.StringSliceFlag{
+		Name:  "set",
+		Usage: "override one param, e.g. --set model_training.bert4rec.epochs=2 (repeatable)",
+	}
+)
+
+// NewApp returns an app with the common flags, a stderr log prefixed with
+// the binary's name, and usage errors marked as such.
+func NewApp(name, usage string) *cli.App {
+	log.SetFlags(0)
+	log.SetPrefix(name + ": ")
+	return &cli.App{
+		Name:            name,
+		Usage:           usage,
+		Flags:           []cli.Flag{ParamsFlag, SetFlag},
+		Writer:          os.Stdout,
+		ErrWriter:       os.Stderr,
+		HideHelpCommand: true,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &UsageError{Err: err}
+		},
+		ExitErrHandler: func(*cli.Context, error) {}, // Main decides the exit code
+	}
+}
+
+// LoadParams reads the params files and overrides given on the command line.
+// A malformed file or override is a usage error.
+func LoadParams(c *cli.Context) (*params.Params, error) {
+	p, err := params.Load(c.StringSlice(ParamsFlag.Name), c.StringSlice(SetFlag.Name))
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	return p, nil
+}
+
+// Main runs the app and exits with the code its outcome calls for.
+func Main(app *cli.App) {
+	os.Exit(Run(app, os.Args, os.Stderr))
+}
+
+// Run runs the app on args and returns the exit code, printing any error to
+// stderr as "name: message".
+func Run(app *cli.App, args []string, stderr io.Writer) int {
+	err := app.Run(args)
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", app.Name, err)
+	var ue *UsageError
+	if errors.As(err, &ue) || isFlagError(err) {
+		return ExitUsage
+	}
+	return ExitError
+}
+
+// isFlagError recognises the errors urfave/cli returns for bad flags before
+// OnUsageError is consulted (required flags, unknown commands).
+func isFlagError(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"flag provided but not defined", "Required flag", "invalid value", "No help topic", "command not found"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,50 @@
+package cliapp
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+func TestExitCodes(t *testing.T) {
+	newApp := func() *cli.App {
+		app := NewApp("demo", "test app")
+		app.Flags = append(app.Flags, &cli.IntFlag{Name: "k"})
+		app.Action = func(c *cli.Context) error {
+			switch c.Int("k") {
+			case 1:
+				return errors.New("bad data")
+			case 2:
+				return Usagef("--k must be positive")
+			}
+			return nil
+		}
+		return app
+	}
+	for _, tc := range []struct {
+		args []string
+		want int
+		msg  string
+	}{
+		{[]string{"demo"}, ExitOK, ""},
+		{[]string{"demo", "--k", "1"}, ExitError, "demo: bad data"},
+		{[]string{"demo", "--k", "2"}, ExitUsage, "demo: --k must be positive"},
+		{[]string{"demo", "--nope"}, ExitUsage, "nope"},
+		{[]string{"demo", "--k", "x"}, ExitUsage, "invalid value"},
+	} {
+		var stderr bytes.Buffer
+		app := newApp()
+		app.ErrWriter = &stderr
+		app.Writer = &stderr
+		got := Run(app, tc.args, &stderr)
+		if got != tc.want {
+			t.Errorf("%v: got exit %d, want %d (stderr %q)", tc.args, got, tc.want, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), tc.msg) {
+			t.Errorf("%v: stderr %q does not contain %q", tc.args, stderr.String(), tc.msg)
+		}
+	}
+}

@@ -1,0 +1,299 @@
+package linalg
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Blocking of the pure-Go backend. The micro-kernel computes an mr×nr tile
+// of C from a packed mr×kc sliver of op(A) and a packed kc×nr sliver of
+// op(B). kcMax keeps one B sliver (16 KiB) plus one A sliver in L1, mcMax
+// keeps a packed A block (168 KiB) in L2, and ncMax keeps the packed B
+// panel (4 MiB) in L3.
+const (
+	mr    = 6
+	nr    = 16
+	kcMax = 256
+	mcMax = 168
+	ncMax = 4080
+
+	// parallelMinWork is the number of multiply-adds (m*n*k) from which a
+	// product is spread over goroutines; below it (about 50 µs of work on
+	// one core) the fork and join would cost more than they save.
+	parallelMinWork = 1 << 19
+)
+
+// microKernel computes the mr×nr tile c = alpha*a·b + beta*c, where a is a
+// packed mr×k sliver (column after column), b a packed k×nr sliver (row
+// after row) and c has row stride ldc. When beta is zero c is not read.
+type microKernel func(k int, a, b, c []float32, ldc int, alpha, beta float32)
+
+// kernel is the micro-kernel the "go" backend uses: the assembly one when
+// the CPU supports it (kernel_amd64.go), else kernelGeneric.
+var kernel microKernel = kernelGeneric
+
+// sgemmGo is the "go" backend.
+func sgemmGo(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	workers := runtime.GOMAXPROCS(0)
+	if float64(m)*float64(n)*float64(k) < parallelMinWork {
+		workers = 1
+	}
+	gemmBlocked(kernel, workers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// workspace holds the packing buffers of one call.
+type workspace struct {
+	b   []float32         // packed kc×nc panel of op(B), shared
+	a   [][]float32       // packed mc×kc block of op(A), one per worker
+	tmp [][mr * nr]float32 // edge tile, one per worker
+}
+
+var workspaces sync.Pool
+
+func getWorkspace(workers, bLen, aLen int) *workspace {
+	ws, _ := workspaces.Get().(*workspace)
+	if ws == nil {
+		ws = &workspace{}
+	}
+	if len(ws.b) < bLen {
+		ws.b = alignedFloats(bLen)
+	}
+	for len(ws.a) < workers {
+		ws.a = append(ws.a, nil)
+	}
+	for w := 0; w < workers; w++ {
+		if len(ws.a[w]) < aLen {
+			ws.a[w] = alignedFloats(aLen)
+		}
+	}
+	if len(ws.tmp) < workers {
+		ws.tmp = make([][mr * nr]float32, workers)
+	}
+	return ws
+}
+
+// alignedFloats returns n float32s starting on a 64-byte boundary.
+func alignedFloats(n int) []float32 {
+	const align = 64 / 4
+	buf := make([]float32, n+align)
+	off := int(uintptr(unsafe.Pointer(&buf[0]))%64) / 4
+	if off != 0 {
+		off = align - off
+	}
+	return buf[off : off+n : off+n]
+}
+
+// gemmBlocked computes the product with the given micro-kernel on up to
+// workers goroutines. Each element of C is accumulated in the same order
+// (k blocks in increasing order, each summed by one kernel call) whatever
+// workers is, so the result does not depend on it.
+func gemmBlocked(kern microKernel, workers int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	// Cut k into equal blocks of at most kcMax.
+	kc := ceilDiv(k, ceilDiv(k, kcMax))
+
+	// Row blocks: at most mcMax rows, and a multiple of workers in number
+	// so that the goroutines get equal shares.
+	mBlocks := ceilDiv(m, mcMax)
+	mBlocks = ceilDiv(mBlocks, workers) * workers
+	mc := roundUp(ceilDiv(m, mBlocks), mr)
+	mBlocks = ceilDiv(m, mc)
+
+	// When C has fewer row blocks than workers, also split the columns.
+	nParts := 1
+	if mBlocks < workers {
+		nParts = ceilDiv(workers, mBlocks)
+	}
+
+	nc := min(n, ncMax)
+	ws := getWorkspace(workers, kc*roundUp(nc, nr), kc*mc)
+	defer workspaces.Put(ws)
+
+	for jc := 0; jc < n; jc += ncMax {
+		ncur := min(ncMax, n-jc)
+		nSlivers := ceilDiv(ncur, nr)
+		slPerPart := ceilDiv(nSlivers, nParts)
+		for pc := 0; pc < k; pc += kc {
+			kcur := min(kc, k-pc)
+			betaCur := beta
+			if pc > 0 {
+				betaCur = 1
+			}
+			bp := ws.b
+			parallelFor(workers, nSlivers, func(_, s int) {
+				j0 := s * nr
+				packB(bp[s*kcur*nr:(s+1)*kcur*nr], b, ldb, transB, pc, jc+j0, kcur, min(nr, ncur-j0))
+			})
+			parallelFor(workers, mBlocks*nParts, func(w, t int) {
+				ic := (t / nParts) * mc
+				mcur := min(mc, m-ic)
+				s0 := (t % nParts) * slPerPart
+				s1 := min(s0+slPerPart, nSlivers)
+				if s0 >= s1 {
+					return
+				}
+				ap := ws.a[w]
+				packA(ap, a, lda, transA, ic, pc, mcur, kcur)
+				j0 := s0 * nr
+				macroKernel(kern, kcur, mcur, min(s1*nr, ncur)-j0, ap, bp[s0*kcur*nr:],
+					c[ic*ldc+jc+j0:], ldc, alpha, betaCur, &ws.tmp[w])
+			})
+		}
+	}
+}
+
+// macroKernel multiplies a packed mcur×kc block of op(A) by packed kc×ncols
+// slivers of op(B) into C (starting at c[0], row stride ldc).
+func macroKernel(kern microKernel, kc, mcur, ncols int, ap, bp, c []float32, ldc int, alpha, beta float32, tmp *[mr * nr]float32) {
+	for jr := 0; jr < ncols; jr += nr {
+		nb := min(nr, ncols-jr)
+		bs := bp[(jr/nr)*kc*nr:]
+		for ir := 0; ir < mcur; ir += mr {
+			mb := min(mr, mcur-ir)
+			as := ap[(ir/mr)*kc*mr:]
+			if mb == mr && nb == nr {
+				kern(kc, as, bs, c[ir*ldc+jr:], ldc, alpha, beta)
+				continue
+			}
+			// Edge tile: compute the full tile aside, copy the part inside C.
+			kern(kc, as, bs, tmp[:], nr, alpha, 0)
+			for i := 0; i < mb; i++ {
+				row := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nb]
+				t := tmp[i*nr : i*nr+nb]
+				if beta == 0 {
+					copy(row, t)
+					continue
+				}
+				for j := range row {
+					row[j] = t[j] + beta*row[j]
+				}
+			}
+		}
+	}
+}
+
+// packA packs rows ic..ic+mcur and columns pc..pc+kc of op(A) into ap as
+// mr-row slivers, each stored column after column (kc groups of mr
+// values), the last one padded with zero rows.
+func packA(ap, a []float32, lda int, transA bool, ic, pc, mcur, kc int) {
+	for s := 0; s*mr < mcur; s++ {
+		dst := ap[s*kc*mr : (s+1)*kc*mr]
+		i0 := ic + s*mr
+		rows := min(mr, mcur-s*mr)
+		if transA {
+			// op(A)[i][p] = a[p*lda+i]: a row of A is a column of op(A).
+			for p := 0; p < kc; p++ {
+				src := a[(pc+p)*lda+i0 : (pc+p)*lda+i0+rows]
+				d := dst[p*mr : p*mr+mr]
+				copy(d, src)
+				clear(d[rows:])
+			}
+			continue
+		}
+		if rows == mr {
+			r0 := a[(i0+0)*lda+pc : (i0+0)*lda+pc+kc]
+			r1 := a[(i0+1)*lda+pc : (i0+1)*lda+pc+kc]
+			r2 := a[(i0+2)*lda+pc : (i0+2)*lda+pc+kc]
+			r3 := a[(i0+3)*lda+pc : (i0+3)*lda+pc+kc]
+			r4 := a[(i0+4)*lda+pc : (i0+4)*lda+pc+kc]
+			r5 := a[(i0+5)*lda+pc : (i0+5)*lda+pc+kc]
+			for p := range r0 {
+				d := dst[p*mr : p*mr+mr : p*mr+mr]
+				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+			continue
+		}
+		clear(dst)
+		for r := 0; r < rows; r++ {
+			src := a[(i0+r)*lda+pc : (i0+r)*lda+pc+kc]
+			for p, v := range src {
+				dst[p*mr+r] = v
+			}
+		}
+	}
+}
+
+// packB packs rows pc..pc+kc and columns j0..j0+cols (cols <= nr) of op(B)
+// into dst as one sliver stored row after row (kc groups of nr values),
+// padded with zero columns.
+func packB(dst, b []float32, ldb int, transB bool, pc, j0, kc, cols int) {
+	if !transB {
+		for p := 0; p < kc; p++ {
+			d := dst[p*nr : p*nr+nr]
+			copy(d, b[(pc+p)*ldb+j0:(pc+p)*ldb+j0+cols])
+			clear(d[cols:])
+		}
+		return
+	}
+	// op(B)[p][j] = b[j*ldb+p]: a row of B is a column of op(B).
+	if cols < nr {
+		clear(dst[:kc*nr])
+	}
+	for j := 0; j < cols; j++ {
+		src := b[(j0+j)*ldb+pc : (j0+j)*ldb+pc+kc]
+		for p, v := range src {
+			dst[p*nr+j] = v
+		}
+	}
+}
+
+// kernelGeneric is the portable micro-kernel.
+func kernelGeneric(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+	var acc [mr][nr]float32
+	for p := 0; p < k; p++ {
+		bp := (*[nr]float32)(b[p*nr : p*nr+nr])
+		ap := (*[mr]float32)(a[p*mr : p*mr+mr])
+		for i := range acc {
+			ai := ap[i]
+			row := &acc[i]
+			for j := range row {
+				row[j] += ai * bp[j]
+			}
+		}
+	}
+	for i := range acc {
+		row := c[i*ldc : i*ldc+nr]
+		for j := range row {
+			if beta == 0 {
+				row[j] = alpha * acc[i][j]
+			} else {
+				row[j] = alpha*acc[i][j] + beta*row[j]
+			}
+		}
+	}
+}
+
+// parallelFor runs fn(w, t) for t in [0, n) on up to workers goroutines
+// (the caller's included), w being the index of the goroutine running it.
+// Goroutines take the next t as they finish, so a core slowed by other
+// work gets fewer tasks.
+func parallelFor(workers, n int, fn func(w, t int)) {
+	workers = min(workers, n)
+	if workers <= 1 {
+		for t := 0; t < n; t++ {
+			fn(0, t)
+		}
+		return
+	}
+	var next atomic.Int64
+	run := func(w int) {
+		for {
+			t := int(next.Add(1)) - 1
+			if t >= n {
+				return
+			}
+			fn(w, t)
+		}
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Go(func() { run(w) })
+	}
+	run(0)
+	wg.Wait()
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+func roundUp(a, b int) int { return ceilDiv(a, b) * b }
