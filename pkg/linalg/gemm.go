@@ -45,8 +45,8 @@ func sgemmGo(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 
 // workspace holds the packing buffers of one call.
 type workspace struct {
-	b   []float32         // packed kc×nc panel of op(B), shared
-	a   [][]float32       // packed mc×kc block of op(A), one per worker
+	b   []float32          // packed kc×nc panel of op(B), shared
+	a   [][]float32        // packed mc×kc block of op(A), one per worker
 	tmp [][mr * nr]float32 // edge tile, one per worker
 }
 
@@ -89,7 +89,44 @@ func alignedFloats(n int) []float32 {
 // workers goroutines. Each element of C is accumulated in the same order
 // (k blocks in increasing order, each summed by one kernel call) whatever
 // workers is, so the result does not depend on it.
+//
+// With many row blocks, the goroutines share each packed panel of op(B)
+// and take row blocks in turn (gemmShared). Otherwise C is cut along its
+// longer side into one region per goroutine, each computed independently:
+// that repacks the smaller operand once per region but needs no
+// synchronisation, where sharing would need two per k block.
 func gemmBlocked(kern microKernel, workers int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if workers <= 1 || ceilDiv(m, mcMax) >= 2*workers {
+		gemmShared(kern, workers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if m >= n {
+		rows := roundUp(ceilDiv(m, workers), mr)
+		parallelFor(workers, ceilDiv(m, rows), func(_, t int) {
+			i0 := t * rows
+			ai := i0 * lda // rows of op(A) are rows of a, or columns if transposed
+			if transA {
+				ai = i0
+			}
+			gemmShared(kern, 1, transA, transB, min(rows, m-i0), n, k, alpha, a[ai:], lda, b, ldb, beta, c[i0*ldc:], ldc)
+		})
+		return
+	}
+	cols := roundUp(ceilDiv(n, workers), nr)
+	parallelFor(workers, ceilDiv(n, cols), func(_, t int) {
+		j0 := t * cols
+		bj := j0 // columns of op(B) are columns of b, or rows if transposed
+		if transB {
+			bj = j0 * ldb
+		}
+		gemmShared(kern, 1, transA, transB, m, min(cols, n-j0), k, alpha, a, lda, b[bj:], ldb, beta, c[j0:], ldc)
+	})
+}
+
+// gemmShared computes the product on up to workers goroutines sharing each
+// packed kc×nc panel of op(B); they pack it together, then take blocks of
+// mc rows of C in turn, each packing its own block of op(A).
+func gemmShared(kern microKernel, workers int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	// Cut k into equal blocks of at most kcMax.
 	kc := ceilDiv(k, ceilDiv(k, kcMax))
 
@@ -100,12 +137,6 @@ func gemmBlocked(kern microKernel, workers int, transA, transB bool, m, n, k int
 	mc := roundUp(ceilDiv(m, mBlocks), mr)
 	mBlocks = ceilDiv(m, mc)
 
-	// When C has fewer row blocks than workers, also split the columns.
-	nParts := 1
-	if mBlocks < workers {
-		nParts = ceilDiv(workers, mBlocks)
-	}
-
 	nc := min(n, ncMax)
 	ws := getWorkspace(workers, kc*roundUp(nc, nr), kc*mc)
 	defer workspaces.Put(ws)
@@ -113,7 +144,8 @@ func gemmBlocked(kern microKernel, workers int, transA, transB bool, m, n, k int
 	for jc := 0; jc < n; jc += ncMax {
 		ncur := min(ncMax, n-jc)
 		nSlivers := ceilDiv(ncur, nr)
-		slPerPart := ceilDiv(nSlivers, nParts)
+		// Each goroutine packs a run of whole slivers.
+		slPerPart := ceilDiv(nSlivers, workers)
 		for pc := 0; pc < k; pc += kc {
 			kcur := min(kc, k-pc)
 			betaCur := beta
@@ -121,23 +153,16 @@ func gemmBlocked(kern microKernel, workers int, transA, transB bool, m, n, k int
 				betaCur = 1
 			}
 			bp := ws.b
-			parallelFor(workers, nSlivers, func(_, s int) {
-				j0 := s * nr
-				packB(bp[s*kcur*nr:(s+1)*kcur*nr], b, ldb, transB, pc, jc+j0, kcur, min(nr, ncur-j0))
+			parallelFor(workers, ceilDiv(nSlivers, slPerPart), func(_, t int) {
+				j0 := t * slPerPart * nr
+				packB(bp[j0*kcur:], b, ldb, transB, pc, jc+j0, kcur, min(slPerPart*nr, ncur-j0))
 			})
-			parallelFor(workers, mBlocks*nParts, func(w, t int) {
-				ic := (t / nParts) * mc
+			parallelFor(workers, mBlocks, func(w, t int) {
+				ic := t * mc
 				mcur := min(mc, m-ic)
-				s0 := (t % nParts) * slPerPart
-				s1 := min(s0+slPerPart, nSlivers)
-				if s0 >= s1 {
-					return
-				}
 				ap := ws.a[w]
 				packA(ap, a, lda, transA, ic, pc, mcur, kcur)
-				j0 := s0 * nr
-				macroKernel(kern, kcur, mcur, min(s1*nr, ncur)-j0, ap, bp[s0*kcur*nr:],
-					c[ic*ldc+jc+j0:], ldc, alpha, betaCur, &ws.tmp[w])
+				macroKernel(kern, kcur, mcur, ncur, ap, bp, c[ic*ldc+jc:], ldc, alpha, betaCur, &ws.tmp[w])
 			})
 		}
 	}
@@ -177,36 +202,46 @@ func macroKernel(kern microKernel, kc, mcur, ncols int, ap, bp, c []float32, ldc
 // mr-row slivers, each stored column after column (kc groups of mr
 // values), the last one padded with zero rows.
 func packA(ap, a []float32, lda int, transA bool, ic, pc, mcur, kc int) {
-	for s := 0; s*mr < mcur; s++ {
-		dst := ap[s*kc*mr : (s+1)*kc*mr]
-		i0 := ic + s*mr
-		rows := min(mr, mcur-s*mr)
-		if transA {
-			// op(A)[i][p] = a[p*lda+i]: a row of A is a column of op(A).
-			for p := 0; p < kc; p++ {
-				src := a[(pc+p)*lda+i0 : (pc+p)*lda+i0+rows]
-				d := dst[p*mr : p*mr+mr]
-				copy(d, src)
-				clear(d[rows:])
+	full := mcur / mr * mr // rows in full slivers
+	if transA {
+		// op(A)[i][p] = a[p*lda+i]: row pc+p of a holds column p of op(A)
+		// for all the rows, contiguous.
+		for p := 0; p < kc; p++ {
+			src := a[(pc+p)*lda+ic : (pc+p)*lda+ic+mcur]
+			s := 0
+			for ; s < full; s += mr {
+				d := ap[s*kc+p*mr : s*kc+p*mr+mr : s*kc+p*mr+mr]
+				v := src[s : s+mr : s+mr]
+				d[0], d[1], d[2], d[3], d[4], d[5] = v[0], v[1], v[2], v[3], v[4], v[5]
 			}
-			continue
-		}
-		if rows == mr {
-			r0 := a[(i0+0)*lda+pc : (i0+0)*lda+pc+kc]
-			r1 := a[(i0+1)*lda+pc : (i0+1)*lda+pc+kc]
-			r2 := a[(i0+2)*lda+pc : (i0+2)*lda+pc+kc]
-			r3 := a[(i0+3)*lda+pc : (i0+3)*lda+pc+kc]
-			r4 := a[(i0+4)*lda+pc : (i0+4)*lda+pc+kc]
-			r5 := a[(i0+5)*lda+pc : (i0+5)*lda+pc+kc]
-			for p := range r0 {
-				d := dst[p*mr : p*mr+mr : p*mr+mr]
-				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			if s < mcur {
+				d := ap[s*kc+p*mr : s*kc+p*mr+mr]
+				copy(d, src[s:])
+				clear(d[mcur-s:])
 			}
-			continue
 		}
+		return
+	}
+	// op(A)[i][p] = a[i*lda+p]: read mr rows side by side.
+	for s := 0; s < full; s += mr {
+		dst := ap[s*kc : s*kc+kc*mr]
+		i0 := ic + s
+		r0 := a[(i0+0)*lda+pc : (i0+0)*lda+pc+kc]
+		r1 := a[(i0+1)*lda+pc : (i0+1)*lda+pc+kc]
+		r2 := a[(i0+2)*lda+pc : (i0+2)*lda+pc+kc]
+		r3 := a[(i0+3)*lda+pc : (i0+3)*lda+pc+kc]
+		r4 := a[(i0+4)*lda+pc : (i0+4)*lda+pc+kc]
+		r5 := a[(i0+5)*lda+pc : (i0+5)*lda+pc+kc]
+		for p := range r0 {
+			d := dst[p*mr : p*mr+mr : p*mr+mr]
+			d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+		}
+	}
+	if full < mcur {
+		dst := ap[full*kc : full*kc+kc*mr]
 		clear(dst)
-		for r := 0; r < rows; r++ {
-			src := a[(i0+r)*lda+pc : (i0+r)*lda+pc+kc]
+		for r := 0; r < mcur-full; r++ {
+			src := a[(ic+full+r)*lda+pc : (ic+full+r)*lda+pc+kc]
 			for p, v := range src {
 				dst[p*mr+r] = v
 			}
@@ -214,26 +249,37 @@ func packA(ap, a []float32, lda int, transA bool, ic, pc, mcur, kc int) {
 	}
 }
 
-// packB packs rows pc..pc+kc and columns j0..j0+cols (cols <= nr) of op(B)
-// into dst as one sliver stored row after row (kc groups of nr values),
-// padded with zero columns.
-func packB(dst, b []float32, ldb int, transB bool, pc, j0, kc, cols int) {
+// packB packs rows pc..pc+kc and columns j0..j0+cols of op(B) into bp as
+// nr-column slivers, each stored row after row (kc groups of nr values),
+// the last one padded with zero columns.
+func packB(bp, b []float32, ldb int, transB bool, pc, j0, kc, cols int) {
+	full := cols / nr * nr // columns in full slivers
 	if !transB {
+		// Read each row of b once, left to right, dealing it out to the
+		// slivers.
 		for p := 0; p < kc; p++ {
-			d := dst[p*nr : p*nr+nr]
-			copy(d, b[(pc+p)*ldb+j0:(pc+p)*ldb+j0+cols])
-			clear(d[cols:])
+			src := b[(pc+p)*ldb+j0 : (pc+p)*ldb+j0+cols]
+			j := 0
+			for ; j < full; j += nr {
+				copy(bp[j*kc+p*nr:j*kc+p*nr+nr], src[j:j+nr])
+			}
+			if j < cols {
+				d := bp[j*kc+p*nr : j*kc+p*nr+nr]
+				copy(d, src[j:])
+				clear(d[cols-j:])
+			}
 		}
 		return
 	}
-	// op(B)[p][j] = b[j*ldb+p]: a row of B is a column of op(B).
-	if cols < nr {
-		clear(dst[:kc*nr])
+	// op(B)[p][j] = b[j*ldb+p]: row j0+j of b holds column j of op(B).
+	if full < cols {
+		clear(bp[full*kc : full*kc+kc*nr])
 	}
 	for j := 0; j < cols; j++ {
 		src := b[(j0+j)*ldb+pc : (j0+j)*ldb+pc+kc]
+		d := bp[j/nr*nr*kc+j%nr:]
 		for p, v := range src {
-			dst[p*nr+j] = v
+			d[p*nr] = v
 		}
 	}
 }

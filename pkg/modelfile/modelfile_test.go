@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
+	"strconv"
 	"testing"
 )
 
@@ -84,25 +84,12 @@ func TestTruncated(t *testing.T) {
 			t.Fatalf("file cut to %d of %d bytes: got error %v, want truncated", n, len(data), err)
 		}
 		if n >= prefixLen {
-			want := "m.bin: truncated (need " + itoa(len(data)) + " bytes, have " + itoa(n) + ")"
+			want := "m.bin: truncated (need " + strconv.Itoa(len(data)) + " bytes, have " + strconv.Itoa(n) + ")"
 			if err.Error() != want {
 				t.Fatalf("file cut to %d bytes: got %q, want %q", n, err, want)
 			}
 		}
 	}
-}
-
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
-
-func fmtInt(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }
 
 func TestFlippedByte(t *testing.T) {

@@ -1,27 +1,47 @@
 package nn
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 )
+
+// grain is the amount of element-wise work (in elements touched) below which
+// splitting across goroutines costs more than it saves.
+const grain = 1 << 14
+
+// rowsPerChunk returns the minimum number of rows of the given width to
+// hand to one goroutine.
+func rowsPerChunk(width int) int { return max(1, grain/max(1, width)) }
+
+// workersFor is the number of ranges parallelFor splits n items into.
+func workersFor(n, minChunk int) int {
+	if n <= 0 {
+		return 0
+	}
+	w := min(runtime.GOMAXPROCS(0), n/max(1, minChunk))
+	return max(w, 1)
+}
 
 // parallelFor calls fn on disjoint ranges [lo, hi) covering [0, n), one range
 // per worker, using up to GOMAXPROCS goroutines. Each range holds at least
 // minChunk items, so small jobs run serially on the calling goroutine with no
 // goroutine overhead. fn must only write to data owned by its range.
 func parallelFor(n, minChunk int, fn func(lo, hi int)) {
-	if n <= 0 {
+	parallelForW(n, minChunk, func(_, lo, hi int) { fn(lo, hi) })
+}
+
+// parallelForW is parallelFor that also passes the worker index w in
+// [0, workersFor(n, minChunk)), for callers that keep per-worker partial
+// results. The split depends only on n, minChunk and GOMAXPROCS, so results
+// are reproducible on a given machine setting.
+func parallelForW(n, minChunk int, fn func(w, lo, hi int)) {
+	workers := workersFor(n, minChunk)
+	if workers == 0 {
 		return
 	}
-	if minChunk < 1 {
-		minChunk = 1
-	}
-	workers := runtime.GOMAXPROCS(0)
-	if w := n / minChunk; w < workers {
-		workers = w
-	}
-	if workers <= 1 {
-		fn(0, n)
+	if workers == 1 {
+		fn(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
@@ -30,15 +50,16 @@ func parallelFor(n, minChunk int, fn func(lo, hi int)) {
 		lo, hi := w*n/workers, (w+1)*n/workers
 		go func() {
 			defer wg.Done()
-			fn(lo, hi)
+			fn(w, lo, hi)
 		}()
 	}
-	fn(0, n/workers)
+	fn(0, 0, n/workers)
 	wg.Wait()
 }
 
-// scratch hands out reusable float32 buffers so that per-call temporaries
-// (attention scores, logits chunks) do not churn the garbage collector.
+// scratchPool hands out reusable float32 buffers so that per-call
+// temporaries (attention scores, logits chunks) do not churn the garbage
+// collector.
 var scratchPool sync.Pool
 
 // getScratch returns a buffer of length n (contents undefined).
@@ -56,3 +77,17 @@ func getScratch(n int) *[]float32 {
 
 // putScratch returns a buffer obtained from getScratch.
 func putScratch(b *[]float32) { scratchPool.Put(b) }
+
+// need panics if a buffer is shorter than a layer needs (programmer error).
+func need(fn, name string, buf []float32, n int) {
+	if len(buf) < n {
+		panic(fmt.Sprintf("nn: %s: %s has length %d, need %d", fn, name, len(buf), n))
+	}
+}
+
+// needOpt is need for an optional (nil-able) buffer.
+func needOpt(fn, name string, buf []float32, n int) {
+	if buf != nil {
+		need(fn, name, buf, n)
+	}
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	_ "embed"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/moviegenie/pipeline/pkg/cliapp"
+)
+
+var (
+	rawFlag = &cli.StringFlag{
+		Name:  "raw",
+		Value: "data/raw/ml-100k",
+		Usage: "raw dataset `DIR` holding u.data, u.item, u.user, u.genre and u.occupation",
+	}
+	outFlag = &cli.StringFlag{
+		Name:  "out",
+		Value: "data/processed",
+		Usage: "`DIR` for movies, users, ratings, sequences, genres and occupations .parquet",
+	}
+	metricsFlag = &cli.StringFlag{
+		Name:  "metrics",
+		Value: "metrics/process.json",
+		Usage: "metrics `FILE`, written last",
+	}
+)
+
+func main() { cliapp.Main(newApp()) }
+
+func newApp() *cli.App {
+	app := cliapp.NewApp("process", "validate, filter, order and split the raw MovieLens ratings into data/processed")
+	app.UsageText = "process [--raw DIR] [--out DIR] [--metrics FILE] [--params FILE]... [--set KEY=VALUE]..."
+	app.Description = description
+	app.Flags = append(app.Flags, rawFlag, outFlag, metricsFlag)
+	app.Action = func(c *cli.Context) error {
+		if c.NArg() > 0 {
+			return cliapp.Usagef("unexpected argument %q (process takes flags only)", c.Args().First())
+		}
+		cfg := config{Raw: c.String(rawFlag.Name), Out: c.String(outFlag.Name), Metrics: c.String(metricsFlag.Name)}
+		for _, f := range []struct{ name, val string }{{rawFlag.Name, cfg.Raw}, {outFlag.Name, cfg.Out}, {metricsFlag.Name, cfg.Metrics}} {
+			if f.val == "" {
+				return cliapp.Usagef("--%s must not be empty", f.name)
+			}
+		}
+		p, err := cliapp.LoadParams(c)
+		if err != nil {
+			return err
+		}
+		if cfg.Params, err = decodeParams(p); err != nil {
+			return err
+		}
+		return run(cfg)
+	}
+	return app
+}
+
+// docSource is this package's doc.go: its package comment is the manual,
+// and --help prints it (see manual).
+//
+//go:embed doc.go
+var docSource string
+
+// description is the manual, for --help.
+var description = manual(docSource)
+
+// manual extracts the package comment from Go source as plain text.
+func manual(src string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(src, "\n") {
+		if !strings.HasPrefix(line, "//") {
+			break
+		}
+		line = strings.TrimPrefix(line, "//")
+		line = strings.TrimPrefix(line, " ")
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	return strings.TrimSpace(b.String())
+}

@@ -1,0 +1,403 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
+
+	"github.com/moviegenie/pipeline/pkg/atomicfile"
+	"github.com/moviegenie/pipeline/pkg/runmetrics"
+)
+
+// Options are the tunable parts of a build (params.yaml section database).
+type Options struct {
+	// FavouriteGenres is how many genres user_stats.favourite_genres
+	// keeps per user (default 3).
+	FavouriteGenres int `yaml:"favourite_genres"`
+	// LikedRating is the lowest rating that counts as liking a movie for
+	// favourite_genres (default 4).
+	LikedRating int `yaml:"liked_rating"`
+}
+
+// DefaultOptions returns the options used when params.yaml sets none.
+func DefaultOptions() Options { return Options{FavouriteGenres: 3, LikedRating: 4} }
+
+// Validate reports an option out of range.
+func (o Options) Validate() error {
+	if o.FavouriteGenres < 1 {
+		return fmt.Errorf("favourite_genres is %d, want at least 1", o.FavouriteGenres)
+	}
+	if o.LikedRating < 1 || o.LikedRating > 5 {
+		return fmt.Errorf("liked_rating is %d, want 1..5", o.LikedRating)
+	}
+	return nil
+}
+
+// Result describes a finished build.
+type Result struct {
+	// Rows is the number of rows of each table in the new database.
+	Rows map[string]int64
+	// Inputs are the files read, with their checksums.
+	Inputs []runmetrics.FileInfo
+	// Checks are the verifications run on the database before it was
+	// committed (all passed, or Build would have failed).
+	Checks []runmetrics.Check
+	// Models are the served models, sorted.
+	Models []string
+	// Timings are the seconds spent in each phase ("read", "insert",
+	// "index", "stats", "verify", ...).
+	Timings map[string]float64
+}
+
+// Build writes the database at path from the inputs. It builds a new
+// database in a temporary file next to path, loads it in one transaction,
+// verifies it (PRAGMA integrity_check, PRAGMA foreign_key_check, each
+// table's row count against its inputs) and only then renames it over path.
+// On any error, or if ctx is cancelled, the temporary file is removed and
+// the database at path is left as it was; the error names the file and row
+// at fault. logf, if not nil, receives progress lines.
+//
+// Temporary files left by a killed build (".<name>.tmp-*" next to path) are
+// removed first: builds of the same path must not run concurrently.
+func Build(ctx context.Context, path string, in Inputs, opt Options, logf func(string, ...any)) (*Result, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	removeStale(path, logf)
+	tmp, err := atomicfile.TempPath(path)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			for _, p := range []string{tmp, tmp + "-journal", tmp + "-wal", tmp + "-shm"} {
+				os.Remove(p)
+			}
+		}
+	}()
+	b := &builder{ctx: ctx, opt: opt, logf: logf, res: &Result{
+		Rows:    map[string]int64{},
+		Timings: map[string]float64{},
+	}, want: map[string]int64{}}
+	if err := b.run(tmp, in); err != nil {
+		return nil, err
+	}
+	if err := syncFile(tmp); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.Commit(tmp, path); err != nil {
+		return nil, err
+	}
+	committed = true
+	return b.res, nil
+}
+
+// removeStale deletes temporary databases left next to path by killed builds.
+func removeStale(path string, logf func(string, ...any)) {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*"))
+	for _, p := range stale {
+		if os.Remove(p) == nil {
+			logf("removed %s, left by an interrupted build", p)
+		}
+	}
+}
+
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// Open opens a database built by Build, read-only, with foreign keys
+// enforced, and checks its schema version.
+func Open(path string) (*sql.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_foreign_keys=on")
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	var v string
+	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: read schema version: %w", path, err)
+	}
+	if v != fmt.Sprint(SchemaVersion) {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: schema version %s, want %d (rebuild it with dbsetup)", path, v, SchemaVersion)
+	}
+	return db, nil
+}
+
+// builder holds the state of one build.
+type builder struct {
+	ctx  context.Context
+	opt  Options
+	logf func(string, ...any)
+	res  *Result
+	tx   *sql.Tx
+	// want is the number of rows each table must hold, from the inputs.
+	want map[string]int64
+
+	genreIDs      map[string]int32 // genre name -> genre_id
+	occupationIDs map[string]int32 // occupation name -> occupation_id
+	movies        map[int32]bool
+	users         map[int32]bool
+	moviesFile    string
+	usersFile     string
+	models        map[string]*modelInfo
+}
+
+type modelInfo struct {
+	recsFile, vectorsFile string
+}
+
+func (b *builder) run(tmp string, in Inputs) error {
+	start := time.Now()
+	// The temporary file is private until renamed, so durability during
+	// the load is pointless: no rollback journal on disk, no syncs.
+	// Build syncs the finished file before renaming it.
+	dsn := tmp + "?_foreign_keys=on&_journal_mode=MEMORY&_synchronous=OFF&_locking_mode=EXCLUSIVE&_cache_size=-262144"
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", tmp, err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if err := b.checkForeignKeysOn(db); err != nil {
+		return err
+	}
+
+	b.tx, err = db.BeginTx(b.ctx, nil)
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", tmp, err)
+	}
+	defer b.tx.Rollback() // a no-op after Commit
+	if _, err := b.tx.Exec(Schema); err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+	steps := []struct {
+		name string
+		fn   func() error
+	}{
+		{"processed", func() error { return b.loadProcessed(in.Processed) }},
+		{"models", func() error { return b.loadModels(in) }},
+		{"pipeline_runs", func() error { return b.loadRuns(in.Metrics) }},
+		{"index", b.createIndexes},
+		{"stats", b.computeStats},
+		{"meta", b.writeMeta},
+	}
+	for _, s := range steps {
+		t := time.Now()
+		if err := b.ctx.Err(); err != nil {
+			return err
+		}
+		if err := s.fn(); err != nil {
+			return err
+		}
+		b.res.Timings[s.name] = time.Since(t).Seconds()
+	}
+	t := time.Now()
+	if err := b.tx.Commit(); err != nil {
+		return fmt.Errorf("commit %s: %w", tmp, err)
+	}
+	b.res.Timings["commit"] = time.Since(t).Seconds()
+	t = time.Now()
+	if err := b.verify(db); err != nil {
+		return fmt.Errorf("verify %s: %w", tmp, err)
+	}
+	b.res.Timings["verify"] = time.Since(t).Seconds()
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", tmp, err)
+	}
+	b.res.Timings["total"] = time.Since(start).Seconds()
+	return nil
+}
+
+// checkForeignKeysOn makes sure the driver honoured _foreign_keys=on: the
+// load relies on SQLite rejecting rows with unknown references.
+func (b *builder) checkForeignKeysOn(db *sql.DB) error {
+	var on int
+	if err := db.QueryRowContext(b.ctx, "PRAGMA foreign_keys").Scan(&on); err != nil {
+		return fmt.Errorf("read PRAGMA foreign_keys: %w", err)
+	}
+	if on != 1 {
+		return errors.New("sqlite driver did not enable foreign keys")
+	}
+	return nil
+}
+
+// addInput records a file as read, with its checksum.
+func (b *builder) addInput(path string) (runmetrics.FileInfo, error) {
+	fi, err := runmetrics.Describe(path)
+	if err != nil {
+		return fi, fmt.Errorf("read %s: %w", path, err)
+	}
+	b.res.Inputs = append(b.res.Inputs, fi)
+	return fi, nil
+}
+
+func (b *builder) createIndexes() error {
+	if _, err := b.tx.ExecContext(b.ctx, Indexes); err != nil {
+		return fmt.Errorf("create indexes: %w", err)
+	}
+	return nil
+}
+
+const movieStatsSQL = `
+INSERT INTO movie_stats (movie_id, n_ratings, mean_rating)
+SELECT m.movie_id, COALESCE(a.n, 0), a.mean
+FROM movies m
+LEFT JOIN (SELECT movie_id, COUNT(*) AS n, AVG(rating) AS mean FROM ratings GROUP BY movie_id) a
+	ON a.movie_id = m.movie_id`
+
+const userStatsSQL = `
+INSERT INTO user_stats (user_id, n_ratings, mean_rating, first_rated_at, last_rated_at, favourite_genres)
+WITH liked AS (
+	SELECT r.user_id, mg.genre_id, COUNT(*) AS n
+	FROM ratings r JOIN movie_genres mg ON mg.movie_id = r.movie_id
+	WHERE r.rating >= ?1
+	GROUP BY r.user_id, mg.genre_id
+), ranked AS (
+	SELECT user_id, genre_id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY n DESC, genre_id) AS k
+	FROM liked
+), fav AS (
+	SELECT r.user_id, json_group_array(g.name ORDER BY r.k) AS names
+	FROM ranked r JOIN genres g ON g.genre_id = r.genre_id
+	WHERE r.k <= ?2
+	GROUP BY r.user_id
+)
+SELECT u.user_id, COALESCE(a.n, 0), a.mean, a.first, a.last, COALESCE(f.names, '[]')
+FROM users u
+LEFT JOIN (SELECT user_id, COUNT(*) AS n, AVG(rating) AS mean, MIN(timestamp) AS first, MAX(timestamp) AS last
+           FROM ratings GROUP BY user_id) a ON a.user_id = u.user_id
+LEFT JOIN fav f ON f.user_id = u.user_id`
+
+func (b *builder) computeStats() error {
+	if _, err := b.tx.ExecContext(b.ctx, movieStatsSQL); err != nil {
+		return fmt.Errorf("compute movie_stats: %w", err)
+	}
+	b.want["movie_stats"] = b.want["movies"]
+	if _, err := b.tx.ExecContext(b.ctx, userStatsSQL, b.opt.LikedRating, b.opt.FavouriteGenres); err != nil {
+		return fmt.Errorf("compute user_stats: %w", err)
+	}
+	b.want["user_stats"] = b.want["users"]
+	return nil
+}
+
+func (b *builder) writeMeta() error {
+	var sqliteVersion string
+	if err := b.tx.QueryRowContext(b.ctx, "SELECT sqlite_version()").Scan(&sqliteVersion); err != nil {
+		return fmt.Errorf("write meta: %w", err)
+	}
+	inputs, err := json.Marshal(b.res.Inputs)
+	if err != nil {
+		return fmt.Errorf("write meta: %w", err)
+	}
+	meta := [][2]string{
+		{"schema_version", fmt.Sprint(SchemaVersion)},
+		{"built_at", time.Now().UTC().Format(time.RFC3339)},
+		{"built_by", "dbsetup"},
+		{"sqlite_version", sqliteVersion},
+		{"go_version", runtime.Version()},
+		{"timestamp_unit", "unix seconds (UTC)"},
+		{"favourite_genres", fmt.Sprint(b.opt.FavouriteGenres)},
+		{"liked_rating", fmt.Sprint(b.opt.LikedRating)},
+		{"inputs", string(inputs)},
+	}
+	stmt, err := b.tx.PrepareContext(b.ctx, "INSERT INTO meta (key, value) VALUES (?, ?)")
+	if err != nil {
+		return fmt.Errorf("write meta: %w", err)
+	}
+	defer stmt.Close()
+	for _, kv := range meta {
+		if _, err := stmt.ExecContext(b.ctx, kv[0], kv[1]); err != nil {
+			return fmt.Errorf("write meta %s: %w", kv[0], err)
+		}
+	}
+	b.want["meta"] = int64(len(meta))
+	return nil
+}
+
+// verify checks the committed database: SQLite's own integrity check, every
+// foreign key, and each table's row count against what the inputs held.
+func (b *builder) verify(db *sql.DB) error {
+	var rows []string
+	r, err := db.QueryContext(b.ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	for r.Next() {
+		var s string
+		if err := r.Scan(&s); err != nil {
+			r.Close()
+			return fmt.Errorf("integrity check: %w", err)
+		}
+		rows = append(rows, s)
+	}
+	r.Close()
+	if len(rows) != 1 || rows[0] != "ok" {
+		return fmt.Errorf("integrity check failed: %s", strings.Join(rows, "; "))
+	}
+	b.res.Checks = append(b.res.Checks, runmetrics.Check{Name: "integrity_check", Passed: true, Detail: "ok"})
+
+	r, err = db.QueryContext(b.ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return fmt.Errorf("foreign key check: %w", err)
+	}
+	var bad []string
+	for r.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := r.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			r.Close()
+			return fmt.Errorf("foreign key check: %w", err)
+		}
+		if len(bad) < 5 {
+			bad = append(bad, fmt.Sprintf("a row of %s references a missing %s row", table, parent))
+		}
+	}
+	r.Close()
+	if len(bad) > 0 {
+		return fmt.Errorf("foreign key check failed: %s", strings.Join(bad, "; "))
+	}
+	b.res.Checks = append(b.res.Checks, runmetrics.Check{Name: "foreign_key_check", Passed: true, Detail: "no violations"})
+
+	var mismatch []string
+	for _, t := range Tables {
+		var n int64
+		if err := db.QueryRowContext(b.ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
+			return fmt.Errorf("count %s: %w", t, err)
+		}
+		b.res.Rows[t] = n
+		if want, ok := b.want[t]; !ok || n != want {
+			mismatch = append(mismatch, fmt.Sprintf("%s has %d rows, want %d", t, n, want))
+		}
+	}
+	if len(mismatch) > 0 {
+		return fmt.Errorf("row counts differ from the inputs: %s", strings.Join(mismatch, "; "))
+	}
+	b.res.Checks = append(b.res.Checks, runmetrics.Check{Name: "row_counts", Passed: true, Detail: "every table has as many rows as its inputs"})
+	return nil
+}

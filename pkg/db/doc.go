@@ -1,0 +1,19 @@
+// Package db builds the SQLite database the Movie Genie application serves
+// from (data/moviegenie.db): the catalogue, users and ratings of
+// data/processed, per-movie and per-user statistics, each model's
+// recommendations and movie vectors, and a record of the pipeline runs that
+// produced them. docs/database.md describes the tables and example queries.
+//
+// Build writes a complete new database into a temporary file, in a single
+// transaction with prepared statements, verifies it (SQLite's integrity and
+// foreign-key checks, row counts against the inputs) and renames it over
+// the old one, so a reader sees either the old database or the new one,
+// never a partial build. Every reference in the inputs is checked before it
+// is inserted, so bad input fails with an error naming the file, the row
+// and the unknown value; the schema's foreign keys and CHECK constraints
+// are the second line of defence.
+//
+// Timestamps are stored as Unix seconds (ratings.timestamp); release dates
+// as ISO text (YYYY-MM-DD); vectors as little-endian float32 blobs
+// (EncodeVector, DecodeVector).
+package db

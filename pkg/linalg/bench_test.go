@@ -1,0 +1,60 @@
+package linalg
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchShapes are the products the trainers run, named M×K×N for
+// C[M×N] = op(A)[M×K]·op(B)[K×N]. The _TN and _NT entries are the two
+// backward products of the first shape: dB = Aᵀ·dC (128×12800×512) and
+// dA = dC·Bᵀ (12800×512×128), with the operands stored as in the forward
+// pass.
+var benchShapes = []struct {
+	name           string
+	transA, transB bool
+	m, k, n        int
+}{
+	{"12800x128x512", false, false, 12800, 128, 512},
+	{"128x12800x512_TN", true, false, 128, 12800, 512},
+	{"12800x512x128_NT", false, true, 12800, 512, 128},
+	{"12800x512x128", false, false, 12800, 512, 128},
+	{"12800x128x1684", false, false, 12800, 128, 1684},
+	{"1024x1024x1024", false, false, 1024, 1024, 1024},
+	{"50x32x50", false, false, 50, 32, 50},
+}
+
+// BenchmarkSgemm times Sgemm (beta = 0) on each backend compiled in, and
+// reports GFLOP/s counting 2*M*N*K floating-point operations per product.
+func BenchmarkSgemm(b *testing.B) {
+	for _, backend := range Available() {
+		for _, s := range benchShapes {
+			b.Run(fmt.Sprintf("%s/%s", backend, s.name), func(b *testing.B) {
+				rng := rand.New(rand.NewPCG(1, uint64(s.m*s.k*s.n)))
+				rand32 := func(n int) []float32 {
+					x := make([]float32, n)
+					for i := range x {
+						x[i] = 2*rng.Float32() - 1
+					}
+					return x
+				}
+				a, bm, c := rand32(s.m*s.k), rand32(s.k*s.n), make([]float32, s.m*s.n)
+				lda, ldb := s.k, s.n
+				if s.transA {
+					lda = s.m
+				}
+				if s.transB {
+					ldb = s.k
+				}
+				withBackend(b, backend, func() {
+					for b.Loop() {
+						Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
+					}
+				})
+				flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
+				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
