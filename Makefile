@@ -152,7 +152,7 @@ all: $(ALL_OUT) $(RUN_HISTORY)
 
 # Each finished run's metrics are kept under runs/ so metrics-diff needs no git.
 runs/.last: $(ALL_METRICS)
-	bin/pipeline runs-save --metrics metrics --runs runs
+	bin/pipeline runs-save --dir metrics --runs runs
 	@touch $@
 
 .PHONY: data process features
@@ -207,7 +207,7 @@ plots: bin/pipeline
 	@bin/pipeline plots --dir metrics --processed $(PROCESSED) --out reports
 #? report: reports/index.md with the tables and charts
 report: bin/pipeline plots
-	@bin/pipeline report --dir metrics --out reports
+	@bin/pipeline report --dir metrics --runs runs --processed $(PROCESSED) --out reports
 
 .PHONY: clean clean-all help
 #? clean: remove every generated file except the raw data

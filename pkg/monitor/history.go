@@ -235,3 +235,62 @@ func sameFiles(a, b map[string][]byte) bool {
 	}
 	return true
 }
+
+// RunsTable lists saved runs with each model's ndcg@10, oldest first.
+func RunsTable(runs []Run) (*Table, error) {
+	type row struct {
+		run    Run
+		models map[string]float64
+	}
+	var rows []row
+	var models []string
+	seen := map[string]bool{}
+	for _, r := range runs {
+		snap, err := LoadRun(r)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]float64{}
+		for _, mr := range Models(snap) {
+			v, ok := mr.Metrics["ndcg@10"]
+			if !ok {
+				continue
+			}
+			if _, dup := m[mr.Model]; !dup {
+				m[mr.Model] = v
+			}
+			if !seen[mr.Model] {
+				seen[mr.Model] = true
+				models = append(models, mr.Model)
+			}
+		}
+		rows = append(rows, row{r, m})
+	}
+	t := &Table{Title: "Saved runs", Header: []string{"run", "saved (UTC)", "rev", "stages"}}
+	for _, m := range models {
+		t.Header = append(t.Header, m+" ndcg@10")
+	}
+	t.Right = make([]bool, len(t.Header))
+	for i := 4; i < len(t.Right); i++ {
+		t.Right[i] = true
+	}
+	for _, r := range rows {
+		saved := ""
+		if !r.run.Time.IsZero() {
+			saved = r.run.Time.Format("2006-01-02 15:04:05")
+		}
+		cells := []string{r.run.Name, saved, r.run.Rev, fmt.Sprint(len(r.run.Stages))}
+		for _, m := range models {
+			if v, ok := r.models[m]; ok {
+				cells = append(cells, fmt.Sprintf("%.4f", v))
+			} else {
+				cells = append(cells, "-")
+			}
+		}
+		t.Rows = append(t.Rows, cells)
+	}
+	if len(rows) == 0 {
+		t.Note = "(no saved runs; `make runs-save` saves one)"
+	}
+	return t, nil
+}

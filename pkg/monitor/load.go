@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -134,22 +133,12 @@ func build(label string, files map[string][]byte, pathOf func(name string) strin
 // Load reads every *.json file of dir. A missing directory gives a snapshot
 // in which every stage is missing; other read errors are returned.
 func Load(dir, label string) (*Snapshot, error) {
-	files := map[string][]byte{}
-	entries, err := os.ReadDir(dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("read metrics directory %s: %w", dir, err)
+	files, err := readJSONFiles(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		files, err = map[string][]byte{}, nil
 	}
-	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok || e.IsDir() || strings.HasPrefix(name, ".") {
-			continue
-		}
-		path := filepath.Join(dir, e.Name())
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		files[name] = raw
+	if err != nil {
+		return nil, err
 	}
 	return build(label, files, func(name string) string { return filepath.Join(dir, name+".json") }), nil
 }
@@ -165,8 +154,11 @@ func LoadGit(dir, rev string) (*Snapshot, error) {
 	}
 	// Run git from the parent, which exists even when dir does not (yet).
 	parent, base := filepath.Dir(abs), filepath.Base(abs)
+	if _, err := git(parent, "rev-parse", "--is-inside-work-tree"); err != nil {
+		return nil, fmt.Errorf("%s is not inside a git work tree: %w", dir, err)
+	}
 	if _, err := git(parent, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
-		return nil, fmt.Errorf("unknown git revision %q (%v)", rev, err)
+		return nil, fmt.Errorf("unknown git revision %q", rev)
 	}
 	files := map[string][]byte{}
 	list, err := git(parent, "ls-tree", "--name-only", rev+":./"+base)

@@ -22,7 +22,7 @@ const Baseline = "popularity"
 // StageTable has one row per stage: costs, params hash, checks and status.
 func StageTable(s *Snapshot) *Table {
 	t := &Table{
-		Title:  "Stages (" + s.Label + ")",
+		Title:  "Stages",
 		Header: []string{"stage", "wall", "cpu", "peak mem", "params", "checks", "finished (UTC)", "status"},
 		Right:  []bool{false, true, true, true, false, false, false, false},
 	}
@@ -64,7 +64,7 @@ func StageTable(s *Snapshot) *Table {
 
 // RowsTable lists the row counts each stage reports.
 func RowsTable(s *Snapshot) *Table {
-	t := &Table{Title: "Rows (" + s.Label + ")", Header: []string{"stage", "table", "rows"}, Right: []bool{false, false, true}}
+	t := &Table{Title: "Rows", Header: []string{"stage", "table", "rows"}, Right: []bool{false, false, true}}
 	for _, st := range s.Stages {
 		if !st.OK() {
 			continue
@@ -72,6 +72,9 @@ func RowsTable(s *Snapshot) *Table {
 		for _, k := range slices.Sorted(maps.Keys(st.File.Rows)) {
 			t.Rows = append(t.Rows, []string{st.Name, k, fmt.Sprint(st.File.Rows[k])})
 		}
+	}
+	if len(t.Rows) == 0 {
+		t.Note = "(no row counts yet)"
 	}
 	return t
 }
@@ -147,7 +150,7 @@ func metricColumns(rows []ModelRow) []string {
 func ModelTable(s *Snapshot) *Table {
 	rows := Models(s)
 	cols := metricColumns(rows)
-	t := &Table{Title: "Models, test split (" + s.Label + ")", Header: append(append([]string{"model", "from"}, cols...), "ndcg@10 vs popularity")}
+	t := &Table{Title: "Models, test split", Header: append(append([]string{"model", "from"}, cols...), "ndcg@10 vs popularity")}
 	t.Right = make([]bool, len(t.Header))
 	for i := 2; i < len(t.Right); i++ {
 		t.Right[i] = true
@@ -226,7 +229,7 @@ func valMetric(val map[string]float64) string {
 // CurveTable lays out Curves.
 func CurveTable(s *Snapshot) *Table {
 	t := &Table{
-		Title:  "Training (" + s.Label + ")",
+		Title:  "Training",
 		Header: []string{"stage", "epochs", "best epoch", "best val", "train loss first → last", "per epoch"},
 		Right:  []bool{false, true, true, true, true, true},
 	}
@@ -238,12 +241,15 @@ func CurveTable(s *Snapshot) *Table {
 		t.Rows = append(t.Rows, []string{c.Stage, fmt.Sprint(c.Epochs), fmt.Sprint(c.BestEpoch), best,
 			fmt.Sprintf("%.4f → %.4f", c.FirstLoss, c.LastLoss), seconds(c.MeanEpoch)})
 	}
+	if len(t.Rows) == 0 {
+		t.Note = "(no training curves yet)"
+	}
 	return t
 }
 
 // ChecksTable lists every data-validation check.
 func ChecksTable(s *Snapshot) *Table {
-	t := &Table{Title: "Checks (" + s.Label + ")", Header: []string{"stage", "check", "result", "detail"}}
+	t := &Table{Title: "Checks", Header: []string{"stage", "check", "result", "detail"}}
 	for _, st := range s.Stages {
 		if !st.OK() {
 			continue

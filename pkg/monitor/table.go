@@ -106,7 +106,15 @@ func (t *Table) WriteMarkdown(w io.Writer) error {
 		row(r)
 	}
 	if t.Note != "" {
-		fmt.Fprintf(&b, "\n%s\n", t.Note)
+		// A multi-line note becomes a paragraph and a list.
+		lines := strings.Split(t.Note, "\n")
+		fmt.Fprintf(&b, "\n%s\n", esc(lines[0]))
+		if len(lines) > 1 {
+			b.WriteString("\n")
+		}
+		for _, l := range lines[1:] {
+			fmt.Fprintf(&b, "- %s\n", strings.TrimSpace(l))
+		}
 	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
