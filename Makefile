@@ -10,7 +10,12 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 .DEFAULT_GOAL := all
-.DELETE_ON_ERROR:
+# No .DELETE_ON_ERROR, on purpose: every stage binary writes its outputs to
+# temporary files and renames them (metrics file last), so a failed or
+# killed stage never leaves a half-written file, and Make reruns it because
+# its metrics file is older than its inputs. GNU Make 4.3's .DELETE_ON_ERROR
+# would instead delete the untouched previous outputs of a grouped rule
+# (a &: b &: c) when its recipe fails, losing good files for nothing.
 .SUFFIXES:
 
 #? Variables (set on the command line: make all ML100K_DIR=../shared/data/ml-100k)
@@ -52,23 +57,31 @@ build/godeps.mk: $(GO_SOURCES) scripts/godeps.sh
 	@scripts/godeps.sh '$(BLAS_TAGS)' $(BINARIES) > $@.tmp && mv $@.tmp $@
 include build/godeps.mk
 
+# A source file deleted since the last scan is not an error (like gcc -MP).
+$(sort $(GO_SOURCES) $(GODEPS_FILES)):
+
 bin/%:
 	$(GOBUILD) -o $@ ./cmd/$*
 
 # ---------------------------------------------------------------------------
-# Params: one stamp file per section, rewritten only when that section's
-# values change (build/params/<section>.json); stages depend on their own
-# stamp. GNU Make remakes included makefiles even under -n, so `make -n`
-# sees param edits. build/params-args remembers how params were given on the
-# command line, so switching PARAMS_OVERRIDE or SET is seen too.
-# Each section with the metrics file where its stage records the params used.
+# Params: one stamp file per section (build/params/<section>.json). Each
+# stage records in its metrics file the params it was built with; the stamp
+# is made new when the current section differs from those, and old (1970)
+# when they are equal, so a stage reruns exactly when its own params changed
+# since it last ran (editing a value and changing it back reruns nothing).
+# The stamps are refreshed by remaking build/params.mk, which GNU Make does
+# before anything else on every run, even under -n, so `make -n` sees param
+# edits too.
 PARAM_SECTIONS := data_processing=metrics/process.json feature_engineering=metrics/features.json model_training.bert4rec=metrics/bert4rec.json model_training.two_tower=metrics/twotower.json semantic_search=metrics/semantic.json
-$(shell mkdir -p build && printf '%s\n' '$(PARAMS_ARGS)' > build/params-args.new && { cmp -s build/params-args.new build/params-args || mv build/params-args.new build/params-args; } ; rm -f build/params-args.new)
 
-build/params.mk: $(PARAMS) $(PARAMS_OVERRIDE) build/params-args bin/pipeline $(wildcard metrics/*.json)
+build/params.mk: bin/pipeline FORCE
 	@bin/pipeline $(PARAMS_ARGS) params-stamps --dir build/params $(PARAM_SECTIONS)
-	@echo '# params stamps were refreshed from: $(PARAMS_ARGS)' > $@
+	@test -f $@ || echo '# build/params/*.json are refreshed by bin/pipeline params-stamps on every make run' > $@
 include build/params.mk
+
+# (FORCE is a plain target, not .PHONY: a phony prerequisite of an included
+# makefile would make Make re-execute itself endlessly.)
+FORCE:
 
 stamp = build/params/$(1).json
 

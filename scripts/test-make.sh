@@ -71,8 +71,9 @@ check "changing a package process imports reruns process" runs process "$target"
 make "$target" >/dev/null 2>&1
 check "then nothing to do" nothing_to_do "$target"
 
-# A stage killed midway: process blocks reading a FIFO in place of u.data;
-# kill it, and the outputs it had not finished must not count as up to date.
+# A stage killed midway: a new u.data arrives as a FIFO, so process blocks
+# reading it; kill it. The old outputs must survive intact, and must not
+# count as up to date for the new input.
 before=$(sha256sum data/processed/ratings.parquet)
 mv data/raw/ml-100k/u.data u.data.keep
 mkfifo data/raw/ml-100k/u.data
@@ -85,13 +86,14 @@ sleep 0.5
 pkill -KILL -f 'bin/process ' || true
 wait $makepid || true
 kill $writer 2>/dev/null || true; wait $writer 2>/dev/null || true
-rm -f data/raw/ml-100k/u.data && mv u.data.keep data/raw/ml-100k/u.data
+# The FIFO stood for a new u.data; put the real content back as that new file.
+rm -f data/raw/ml-100k/u.data && cat u.data.keep > data/raw/ml-100k/u.data && rm u.data.keep
 check "a killed process leaves the old ratings.parquet intact" bash -c "[ \"\$(sha256sum data/processed/ratings.parquet)\" = '$before' ]"
 check "after the kill, make -n says process will rerun" runs process "$target"
 make "$target" >/dev/null 2>&1
 check "and make completes it" nothing_to_do "$target"
 
-check "make dag lists the process stage" bash -c "make -s dag | grep -q '^process'"
+check "make dag lists the process stage" bash -c "make -s dag | grep '^process' >/dev/null"
 rm -rf data/processed data/features metrics
 make -j2 "$target" >/dev/null 2>&1
 check "make -j2 $target builds everything" nothing_to_do "$target"

@@ -32,7 +32,8 @@
 //
 //  1. Reads u.genre, u.occupation, u.user, u.item (ISO-8859-1, decoded to
 //     UTF-8; a file that is already valid UTF-8 is read as such) and u.data,
-//     and validates every line: field counts, integer parsing, ranges (ids
+//     and validates every line: field counts (and a newline ending each
+//     file, which a truncated file lacks), integer parsing, ranges (ids
 //     positive, rating 1..5, age 1..120, gender M or F, genre flags 0 or 1,
 //     occupations from u.occupation, timestamps from 1990-01-01 to
 //     tomorrow, release dates DD-Mon-YYYY), duplicate ids and duplicate
@@ -53,25 +54,31 @@
 //     and the others train. leave_one_out: the last interaction is test,
 //     the second to last validation, the others train.
 //  5. Writes, each to a temporary file renamed into place, under --out:
-//     movies.parquet (kept movies by movie_id: title in UTF-8, year from the
+//     movies.parquet (kept movies by movie_id: title in UTF-8 trimmed of
+//     surrounding spaces, year from the
 //     release date else from a "(1995)" ending the title else null,
-//     release_date as a date, imdb_url or null, genres in u.genre order),
+//     release_date as a date, imdb_url or null, genres in u.genre order;
+//     the video release date column, empty in ML-100K, is not kept),
 //     users.parquet (kept users by user_id), ratings.parquet (kept
 //     interactions by user then position, with timestamp in milliseconds and
 //     split train|validation|test), sequences.parquet (one row per user:
 //     movie_ids, timestamps, ratings, n_train, n_val, n_test),
 //     genres.parquet and occupations.parquet (id = 0-based file order).
-//  6. Writes the metrics file last: params as used and their hash, size and
-//     SHA-256 of every raw file read and table written, row counts, every
-//     validation check with what it saw, counts before and after each k-core
-//     iteration (figures.kcore), the split summary (figures.split), wall
+//  6. Writes the metrics file last: the data_processing section as given
+//     (defaults not filled in, so the Makefile can compare it with
+//     params.yaml) and its hash, size and SHA-256 of every raw file read and
+//     table written, row counts (raw and kept tables, train, validation and
+//     test interactions), every validation check with what it saw, counts
+//     before and after each k-core iteration (figures.kcore), the split
+//     summary (figures.split), the density of the kept rating matrix, wall
 //     and CPU time and peak memory.
 //
 // The same inputs and params give byte-identical tables. Progress goes to
 // stderr.
 //
-// Exit status: 0 success; 1 bad data or a runtime error (previous outputs
-// are left untouched); 2 usage error (bad flag or param).
+// Exit status: 0 success; 1 bad data or a runtime error; 2 usage error (bad
+// flag or param). Bad data is found before anything is written, so the
+// outputs of an earlier run stay as they were.
 //
 // Examples:
 //

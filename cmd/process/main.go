@@ -2,6 +2,7 @@ package main
 
 import (
 	_ "embed"
+	"log"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -35,22 +36,26 @@ func newApp() *cli.App {
 	app.Description = description
 	app.Flags = append(app.Flags, rawFlag, outFlag, metricsFlag)
 	app.Action = func(c *cli.Context) error {
+		p, err := cliapp.LoadParams(c)
+		if err != nil {
+			return err
+		}
 		if c.NArg() > 0 {
 			return cliapp.Usagef("unexpected argument %q (process takes flags only)", c.Args().First())
 		}
-		cfg := config{Raw: c.String(rawFlag.Name), Out: c.String(outFlag.Name), Metrics: c.String(metricsFlag.Name)}
+		cfg := config{Raw: c.String(rawFlag.Name), Out: c.String(outFlag.Name), Metrics: c.String(metricsFlag.Name), Tree: p}
 		for _, f := range []struct{ name, val string }{{rawFlag.Name, cfg.Raw}, {outFlag.Name, cfg.Out}, {metricsFlag.Name, cfg.Metrics}} {
 			if f.val == "" {
 				return cliapp.Usagef("--%s must not be empty", f.name)
 			}
 		}
-		p, err := cliapp.LoadParams(c)
-		if err != nil {
-			return err
+		if p.Section(section) == nil {
+			log.Printf("params: no %s section; using the defaults", section)
 		}
 		if cfg.Params, err = decodeParams(p); err != nil {
 			return err
 		}
+		log.Printf("params: %v", cfg.Params)
 		return run(cfg)
 	}
 	return app

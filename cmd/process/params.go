@@ -54,21 +54,6 @@ func (c Params) validate() error {
 	return nil
 }
 
-// asMap is the section as used (defaults filled in), for the metrics file.
-func (c Params) asMap() map[string]any {
-	return map[string]any{
-		"min_ratings_per_user":  c.MinRatingsPerUser,
-		"min_ratings_per_movie": c.MinRatingsPerMovie,
-		"test_split_ratio":      c.TestSplitRatio,
-		"split":                 c.Split,
-	}
-}
-
-// hash is the SHA-256 of the canonical JSON of the section as used.
-func (c Params) hash() string {
-	return params.FromMap(map[string]any{section: c.asMap()}).Hash(section)
-}
-
 func (c Params) String() string {
 	return fmt.Sprintf("min_ratings_per_user=%d min_ratings_per_movie=%d test_split_ratio=%v split=%s",
 		c.MinRatingsPerUser, c.MinRatingsPerMovie, c.TestSplitRatio, c.Split)

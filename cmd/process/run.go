@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/moviegenie/pipeline/pkg/movielens"
+	"github.com/moviegenie/pipeline/pkg/params"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/split"
 	"github.com/moviegenie/pipeline/pkg/tables"
@@ -28,7 +29,10 @@ type config struct {
 	Raw     string // raw dataset directory
 	Out     string // output directory
 	Metrics string // metrics file
-	Params  Params
+	Params  Params // the data_processing section, decoded and validated
+	// Tree is the whole params tree Params came from: the metrics record
+	// its data_processing section as given (runmetrics.SetParams).
+	Tree *params.Params
 }
 
 // result is everything the stage writes, computed before anything is.
@@ -45,8 +49,7 @@ type result struct {
 // interactions, and only then writes the tables and, last, the metrics.
 func run(cfg config) error {
 	rec := runmetrics.Start("process")
-	rec.Params = cfg.Params.asMap()
-	rec.ParamsHash = cfg.Params.hash()
+	rec.SetParams(cfg.Tree, section)
 
 	ds, err := movielens.Load(cfg.Raw)
 	if err != nil {
@@ -168,6 +171,11 @@ func process(ds *movielens.Dataset, p Params, rec *runmetrics.Run) (*result, err
 	rec.Rows["sequences"] = int64(len(res.sequences))
 	rec.Rows["genres"] = int64(len(res.genres))
 	rec.Rows["occupations"] = int64(len(res.occupations))
+	rec.Rows["train"] = int64(sum.Train)
+	rec.Rows["validation"] = int64(sum.Validation)
+	rec.Rows["test"] = int64(sum.Test)
+	// density: the share of the kept user x movie matrix that is rated.
+	rec.Figures["density"] = float64(len(kept)) / (float64(len(res.users)) * float64(len(res.movies)))
 	rec.Figures["u_item_encoding"] = ds.Encoding
 	return res, nil
 }

@@ -51,10 +51,13 @@ type Result struct {
 	// Checks are the verifications run on the database before it was
 	// committed (all passed, or Build would have failed).
 	Checks []runmetrics.Check
-	// Models are the served models, sorted.
+	// Models are the served models, in load order: those with
+	// recommendations (sorted), then those with only vectors.
 	Models []string
-	// Timings are the seconds spent in each phase ("read", "insert",
-	// "index", "stats", "verify", ...).
+	// Timings are the wall seconds of each phase: "processed" (waiting
+	// for and inserting data/processed), "models", "pipeline_runs",
+	// "index", "stats", "meta", "commit", "verify" (of which
+	// "integrity_check" and "foreign_key_check"), "sync" and "total".
 	Timings map[string]float64
 }
 
@@ -90,14 +93,17 @@ func Build(ctx context.Context, path string, in Inputs, opt Options, logf func(s
 	}()
 	b := &builder{ctx: ctx, opt: opt, logf: logf, res: &Result{
 		Rows:    map[string]int64{},
+		Models:  []string{},
 		Timings: map[string]float64{},
 	}, want: map[string]int64{}}
 	if err := b.run(tmp, in); err != nil {
 		return nil, err
 	}
+	t := time.Now()
 	if err := syncFile(tmp); err != nil {
 		return nil, err
 	}
+	b.res.Timings["sync"] = time.Since(t).Seconds()
 	if err := atomicfile.Commit(tmp, path); err != nil {
 		return nil, err
 	}
@@ -133,7 +139,7 @@ func Open(path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_foreign_keys=on")
+	db, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro&_foreign_keys=on")
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -147,6 +153,11 @@ func Open(path string) (*sql.DB, error) {
 		return nil, fmt.Errorf("open database %s: schema version %s, want %d (rebuild it with dbsetup)", path, v, SchemaVersion)
 	}
 	return db, nil
+}
+
+// fileURI turns a path into an SQLite URI filename (without query).
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // builder holds the state of one build.
@@ -174,10 +185,11 @@ type modelInfo struct {
 
 func (b *builder) run(tmp string, in Inputs) error {
 	start := time.Now()
+	r := startReads(in)
 	// The temporary file is private until renamed, so durability during
 	// the load is pointless: no rollback journal on disk, no syncs.
 	// Build syncs the finished file before renaming it.
-	dsn := tmp + "?_foreign_keys=on&_journal_mode=MEMORY&_synchronous=OFF&_locking_mode=EXCLUSIVE&_cache_size=-262144"
+	dsn := fileURI(tmp) + "?_foreign_keys=on&_journal_mode=MEMORY&_synchronous=OFF&_locking_mode=EXCLUSIVE&_cache_size=-262144"
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", tmp, err)
@@ -200,8 +212,8 @@ func (b *builder) run(tmp string, in Inputs) error {
 		name string
 		fn   func() error
 	}{
-		{"processed", func() error { return b.loadProcessed(in.Processed) }},
-		{"models", func() error { return b.loadModels(in) }},
+		{"processed", func() error { return b.loadProcessed(r) }},
+		{"models", func() error { return b.loadModels(in, r) }},
 		{"pipeline_runs", func() error { return b.loadRuns(in.Metrics) }},
 		{"index", b.createIndexes},
 		{"stats", b.computeStats},
@@ -342,6 +354,7 @@ func (b *builder) writeMeta() error {
 // verify checks the committed database: SQLite's own integrity check, every
 // foreign key, and each table's row count against what the inputs held.
 func (b *builder) verify(db *sql.DB) error {
+	t0 := time.Now()
 	var rows []string
 	r, err := db.QueryContext(b.ctx, "PRAGMA integrity_check")
 	if err != nil {
@@ -360,6 +373,8 @@ func (b *builder) verify(db *sql.DB) error {
 		return fmt.Errorf("integrity check failed: %s", strings.Join(rows, "; "))
 	}
 	b.res.Checks = append(b.res.Checks, runmetrics.Check{Name: "integrity_check", Passed: true, Detail: "ok"})
+	b.res.Timings["integrity_check"] = time.Since(t0).Seconds()
+	t0 = time.Now()
 
 	r, err = db.QueryContext(b.ctx, "PRAGMA foreign_key_check")
 	if err != nil {
@@ -383,6 +398,7 @@ func (b *builder) verify(db *sql.DB) error {
 		return fmt.Errorf("foreign key check failed: %s", strings.Join(bad, "; "))
 	}
 	b.res.Checks = append(b.res.Checks, runmetrics.Check{Name: "foreign_key_check", Passed: true, Detail: "no violations"})
+	b.res.Timings["foreign_key_check"] = time.Since(t0).Seconds()
 
 	var mismatch []string
 	for _, t := range Tables {

@@ -8,15 +8,6 @@ import (
 	"strings"
 )
 
-// RecRow is one row of data/recs/<model>.parquet: a user's rank-th
-// recommendation. It has the same columns as the row type pkg/eval writes.
-type RecRow struct {
-	UserID  int32   `parquet:"name=user_id, type=INT32"`
-	Rank    int32   `parquet:"name=rank, type=INT32"`
-	MovieID int32   `parquet:"name=movie_id, type=INT32"`
-	Score   float32 `parquet:"name=score, type=FLOAT"`
-}
-
 // VectorRow is one row of data/vectors/<model>_movies.parquet.
 type VectorRow struct {
 	MovieID int32     `parquet:"name=movie_id, type=INT32"`
@@ -44,7 +35,7 @@ type Inputs struct {
 	// Processed is the directory holding movies, users, ratings, genres
 	// and occupations .parquet (pkg/tables rows).
 	Processed string
-	// Recs are recommendation files (RecRow), one per model.
+	// Recs are recommendation files (pkg/eval.Rec rows), one per model.
 	Recs []ModelFile
 	// Vectors are movie vector files (VectorRow), one per model.
 	Vectors []ModelFile
@@ -56,9 +47,6 @@ type Inputs struct {
 	// describes the previous build, not a pipeline output.
 	Metrics []string
 }
-
-// ProcessedTables are the data/processed files a build requires.
-var ProcessedTables = []string{"genres", "occupations", "movies", "users", "ratings"}
 
 // FindInputs lists the inputs found in the pipeline's directories: every
 // recsDir/*.parquet (model = file name without .parquet), every

@@ -1,81 +1,95 @@
 package db
 
 import (
+	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
-	"github.com/moviegenie/pipeline/pkg/tables"
+	"github.com/moviegenie/pipeline/pkg/eval"
 )
 
-// checkEvery is how many rows are inserted between checks for cancellation.
-const checkEvery = 8192
+// batchRows is how many rows one INSERT statement carries: a multi-row
+// statement costs one round trip into SQLite instead of batchRows.
+const batchRows = 64
 
-// insert runs the prepared statement query once per row i in [0, n), with
-// the arguments args(i). An error names the file, the row index and the
-// row's key (key(i)).
-func (b *builder) insert(file, query string, n int, args func(i int) []any, key func(i int) string) error {
-	stmt, err := b.tx.PrepareContext(b.ctx, query)
+// insert inserts n rows into target ("table (col, ...)", ncols columns):
+// row(i, dst) appends row i's values to dst. Rows go in batchRows at a time
+// through one prepared statement, the remainder through a one-row
+// statement. If a batch fails, its rows are retried one by one so that the
+// error names the file, the row index and the row's key (key(i)).
+func (b *builder) insert(file, target string, ncols, n int, row func(i int, dst []any) []any, key func(i int) string) error {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", ncols), ", ") + ")"
+	single, err := b.tx.PrepareContext(b.ctx, "INSERT INTO "+target+" VALUES "+one)
 	if err != nil {
-		return fmt.Errorf("prepare %q: %w", query, err)
+		return fmt.Errorf("prepare insert into %s: %w", target, err)
 	}
-	defer stmt.Close()
-	for i := 0; i < n; i++ {
-		if i%checkEvery == 0 {
-			if err := b.ctx.Err(); err != nil {
-				return err
+	defer single.Close()
+	var batch *sql.Stmt
+	if n >= batchRows {
+		batch, err = b.tx.PrepareContext(b.ctx, "INSERT INTO "+target+" VALUES "+strings.TrimSuffix(strings.Repeat(one+", ", batchRows), ", "))
+		if err != nil {
+			return fmt.Errorf("prepare insert into %s: %w", target, err)
+		}
+		defer batch.Close()
+	}
+	args := make([]any, 0, ncols*batchRows)
+	oneByOne := func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			if _, err := single.Exec(row(i, args[:0])...); err != nil {
+				return fmt.Errorf("%s row %d (%s): %w", file, i, key(i), err)
 			}
 		}
-		if _, err := stmt.Exec(args(i)...); err != nil {
-			return fmt.Errorf("%s row %d (%s): %w", file, i, key(i), err)
+		return nil
+	}
+	i := 0
+	for ; i+batchRows <= n; i += batchRows {
+		if err := b.ctx.Err(); err != nil {
+			return err
+		}
+		args = args[:0]
+		for j := i; j < i+batchRows; j++ {
+			args = row(j, args)
+		}
+		if _, err := batch.Exec(args...); err != nil {
+			// The failed statement changed nothing; find the row.
+			if err := oneByOne(i, i+batchRows); err != nil {
+				return err
+			}
+			return fmt.Errorf("%s rows %d to %d: %w", file, i, i+batchRows-1, err)
 		}
 	}
-	return nil
+	return oneByOne(i, n)
 }
 
-// readTable reads one parquet file, recording it as an input.
-func readTable[T any](b *builder, path string) ([]T, error) {
-	if _, err := b.addInput(path); err != nil {
-		return nil, err
-	}
-	rows, err := tables.Read[T](path)
-	if err != nil {
-		return nil, err // tables.Read names the file
-	}
-	return rows, nil
-}
-
-// loadProcessed reads and inserts the five data/processed tables, checking
-// every reference first so that a bad one is reported by name.
-func (b *builder) loadProcessed(dir string) error {
-	path := func(name string) string { return filepath.Join(dir, name+".parquet") }
-	t := time.Now()
-	genres, err := readTable[tables.Genre](b, path("genres"))
+// loadProcessed inserts the five data/processed tables, checking every
+// reference first so that a bad one is reported by name.
+func (b *builder) loadProcessed(r *reads) error {
+	genres, err := r.genres.wait(b)
 	if err != nil {
 		return err
 	}
-	occupations, err := readTable[tables.Occupation](b, path("occupations"))
+	occupations, err := r.occupations.wait(b)
 	if err != nil {
 		return err
 	}
-	movies, err := readTable[tables.Movie](b, path("movies"))
+	movies, err := r.movies.wait(b)
 	if err != nil {
 		return err
 	}
-	users, err := readTable[tables.User](b, path("users"))
+	users, err := r.users.wait(b)
 	if err != nil {
 		return err
 	}
-	ratings, err := readTable[tables.Rating](b, path("ratings"))
+	ratings, err := r.ratings.wait(b)
 	if err != nil {
 		return err
 	}
-	b.res.Timings["read_processed"] = time.Since(t).Seconds()
-	t = time.Now()
-	defer func() { b.res.Timings["insert_processed"] = time.Since(t).Seconds() }()
+	b.moviesFile, b.usersFile = r.movies.path, r.users.path
 
 	// Genres and occupations: users and movies refer to them by name.
-	f := path("genres")
+	f := r.genres.path
 	b.genreIDs = make(map[string]int32, len(genres))
 	for i, g := range genres {
 		if _, dup := b.genreIDs[g.Name]; dup {
@@ -83,15 +97,15 @@ func (b *builder) loadProcessed(dir string) error {
 		}
 		b.genreIDs[g.Name] = g.GenreID
 	}
-	err = b.insert(f, "INSERT INTO genres (genre_id, name) VALUES (?, ?)", len(genres),
-		func(i int) []any { return []any{genres[i].GenreID, genres[i].Name} },
+	err = b.insert(f, "genres (genre_id, name)", 2, len(genres),
+		func(i int, dst []any) []any { return append(dst, genres[i].GenreID, genres[i].Name) },
 		func(i int) string { return fmt.Sprintf("genre_id %d, name %q", genres[i].GenreID, genres[i].Name) })
 	if err != nil {
 		return err
 	}
 	b.want["genres"] = int64(len(genres))
 
-	f = path("occupations")
+	f = r.occupations.path
 	b.occupationIDs = make(map[string]int32, len(occupations))
 	for i, o := range occupations {
 		if _, dup := b.occupationIDs[o.Name]; dup {
@@ -99,8 +113,8 @@ func (b *builder) loadProcessed(dir string) error {
 		}
 		b.occupationIDs[o.Name] = o.OccupationID
 	}
-	err = b.insert(f, "INSERT INTO occupations (occupation_id, name) VALUES (?, ?)", len(occupations),
-		func(i int) []any { return []any{occupations[i].OccupationID, occupations[i].Name} },
+	err = b.insert(f, "occupations (occupation_id, name)", 2, len(occupations),
+		func(i int, dst []any) []any { return append(dst, occupations[i].OccupationID, occupations[i].Name) },
 		func(i int) string {
 			return fmt.Sprintf("occupation_id %d, name %q", occupations[i].OccupationID, occupations[i].Name)
 		})
@@ -110,8 +124,7 @@ func (b *builder) loadProcessed(dir string) error {
 	b.want["occupations"] = int64(len(occupations))
 
 	// Movies and their genres.
-	f = path("movies")
-	b.moviesFile = f
+	f = r.movies.path
 	b.movies = make(map[int32]bool, len(movies))
 	type movieGenre struct{ movie, genre int32 }
 	var mgs []movieGenre
@@ -119,24 +132,24 @@ func (b *builder) loadProcessed(dir string) error {
 		for _, g := range m.Genres {
 			id, ok := b.genreIDs[g]
 			if !ok {
-				return fmt.Errorf("%s row %d (movie_id %d): genre %q is not in %s", f, i, m.MovieID, g, path("genres"))
+				return fmt.Errorf("%s row %d (movie_id %d): genre %q is not in %s", f, i, m.MovieID, g, r.genres.path)
 			}
 			mgs = append(mgs, movieGenre{m.MovieID, id})
 		}
 		b.movies[m.MovieID] = true
 	}
-	err = b.insert(f, "INSERT INTO movies (movie_id, title, year, release_date, imdb_url) VALUES (?, ?, ?, ?, ?)", len(movies),
-		func(i int) []any {
+	err = b.insert(f, "movies (movie_id, title, year, release_date, imdb_url)", 5, len(movies),
+		func(i int, dst []any) []any {
 			m := &movies[i]
-			return []any{m.MovieID, m.Title, nullInt(m.Year), isoDate(m.ReleaseDate), nullString(m.IMDbURL)}
+			return append(dst, m.MovieID, m.Title, nullInt(m.Year), isoDate(m.ReleaseDate), nullString(m.IMDbURL))
 		},
 		func(i int) string { return fmt.Sprintf("movie_id %d, title %q", movies[i].MovieID, movies[i].Title) })
 	if err != nil {
 		return err
 	}
 	b.want["movies"] = int64(len(movies))
-	err = b.insert(f, "INSERT INTO movie_genres (movie_id, genre_id) VALUES (?, ?)", len(mgs),
-		func(i int) []any { return []any{mgs[i].movie, mgs[i].genre} },
+	err = b.insert(f, "movie_genres (movie_id, genre_id)", 2, len(mgs),
+		func(i int, dst []any) []any { return append(dst, mgs[i].movie, mgs[i].genre) },
 		func(i int) string { return fmt.Sprintf("movie_id %d, genre_id %d", mgs[i].movie, mgs[i].genre) })
 	if err != nil {
 		return err
@@ -144,20 +157,22 @@ func (b *builder) loadProcessed(dir string) error {
 	b.want["movie_genres"] = int64(len(mgs))
 
 	// Users.
-	f = path("users")
-	b.usersFile = f
+	f = r.users.path
 	b.users = make(map[int32]bool, len(users))
 	occ := make([]int32, len(users))
 	for i, u := range users {
 		id, ok := b.occupationIDs[u.Occupation]
 		if !ok {
-			return fmt.Errorf("%s row %d (user_id %d): occupation %q is not in %s", f, i, u.UserID, u.Occupation, path("occupations"))
+			return fmt.Errorf("%s row %d (user_id %d): occupation %q is not in %s", f, i, u.UserID, u.Occupation, r.occupations.path)
 		}
 		occ[i] = id
 		b.users[u.UserID] = true
 	}
-	err = b.insert(f, "INSERT INTO users (user_id, age, gender, occupation_id, zip_code) VALUES (?, ?, ?, ?, ?)", len(users),
-		func(i int) []any { u := &users[i]; return []any{u.UserID, u.Age, u.Gender, occ[i], u.ZipCode} },
+	err = b.insert(f, "users (user_id, age, gender, occupation_id, zip_code)", 5, len(users),
+		func(i int, dst []any) []any {
+			u := &users[i]
+			return append(dst, u.UserID, u.Age, u.Gender, occ[i], u.ZipCode)
+		},
 		func(i int) string { return fmt.Sprintf("user_id %d", users[i].UserID) })
 	if err != nil {
 		return err
@@ -165,7 +180,7 @@ func (b *builder) loadProcessed(dir string) error {
 	b.want["users"] = int64(len(users))
 
 	// Ratings.
-	f = path("ratings")
+	f = r.ratings.path
 	for i, r := range ratings {
 		if !b.users[r.UserID] {
 			return fmt.Errorf("%s row %d: user_id %d is not in %s", f, i, r.UserID, b.usersFile)
@@ -174,10 +189,10 @@ func (b *builder) loadProcessed(dir string) error {
 			return fmt.Errorf("%s row %d (user_id %d): movie_id %d is not in %s", f, i, r.UserID, r.MovieID, b.moviesFile)
 		}
 	}
-	err = b.insert(f, "INSERT INTO ratings (user_id, movie_id, rating, timestamp, position, split) VALUES (?, ?, ?, ?, ?, ?)", len(ratings),
-		func(i int) []any {
+	err = b.insert(f, "ratings (user_id, movie_id, rating, timestamp, position, split)", 6, len(ratings),
+		func(i int, dst []any) []any {
 			r := &ratings[i]
-			return []any{r.UserID, r.MovieID, r.Rating, floorDiv(r.Timestamp, 1000), r.Position, r.Split}
+			return append(dst, r.UserID, r.MovieID, r.Rating, floorDiv(r.Timestamp, 1000), r.Position, r.Split)
 		},
 		func(i int) string {
 			return fmt.Sprintf("user_id %d, movie_id %d, rating %d", ratings[i].UserID, ratings[i].MovieID, ratings[i].Rating)
@@ -186,6 +201,7 @@ func (b *builder) loadProcessed(dir string) error {
 		return err
 	}
 	b.want["ratings"] = int64(len(ratings))
+	b.logf("loaded %d movies, %d users, %d ratings from %s", len(movies), len(users), len(ratings), filepath.Dir(f))
 	return nil
 }
 
@@ -239,36 +255,47 @@ func (b *builder) ensureModel(model string) (*modelInfo, error) {
 }
 
 // loadModels loads every recommendation and vector file.
-func (b *builder) loadModels(in Inputs) error {
-	t := time.Now()
-	defer func() { b.res.Timings["models"] = time.Since(t).Seconds() }()
+func (b *builder) loadModels(in Inputs, r *reads) error {
 	b.want["recommendations"] = 0
 	b.want["movie_embeddings"] = 0
 	b.want["models"] = 0
-	for _, mf := range in.Recs {
-		if err := b.loadRecs(mf); err != nil {
+	for k, mf := range in.Recs {
+		if err := b.loadRecs(mf, r.recs[k]); err != nil {
 			return err
 		}
 	}
-	for _, mf := range in.Vectors {
-		if err := b.loadVectors(mf, false); err != nil {
+	for k, mf := range in.Vectors {
+		rows, err := r.vectors[k].wait(b)
+		if err != nil {
+			return err
+		}
+		ids, vecs := make([]int32, len(rows)), make([][]float32, len(rows))
+		for i := range rows {
+			ids[i], vecs[i] = rows[i].MovieID, rows[i].Vector
+		}
+		if err := b.loadVectors(mf, r.vectors[k].info.SHA256, ids, vecs); err != nil {
 			return err
 		}
 	}
-	if in.TextEmbeddings != "" {
-		if err := b.loadVectors(ModelFile{Model: TextModel, Path: in.TextEmbeddings}, true); err != nil {
+	if r.text != nil {
+		rows, err := r.text.wait(b)
+		if err != nil {
+			return err
+		}
+		ids, vecs := make([]int32, len(rows)), make([][]float32, len(rows))
+		for i := range rows {
+			ids[i], vecs[i] = rows[i].MovieID, rows[i].Embedding
+		}
+		mf := ModelFile{Model: TextModel, Path: in.TextEmbeddings}
+		if err := b.loadVectors(mf, r.text.info.SHA256, ids, vecs); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (b *builder) loadRecs(mf ModelFile) error {
-	fi, err := b.addInput(mf.Path)
-	if err != nil {
-		return err
-	}
-	rows, err := tables.Read[RecRow](mf.Path)
+func (b *builder) loadRecs(mf ModelFile, p *pending[eval.Rec]) error {
+	rows, err := p.wait(b)
 	if err != nil {
 		return err
 	}
@@ -291,8 +318,11 @@ func (b *builder) loadRecs(mf ModelFile) error {
 		return fmt.Errorf("%s: model %q already has recommendations from %s", mf.Path, mf.Model, m.recsFile)
 	}
 	m.recsFile = mf.Path
-	err = b.insert(mf.Path, "INSERT INTO recommendations (model, user_id, rank, movie_id, score) VALUES (?, ?, ?, ?, ?)", len(rows),
-		func(i int) []any { r := &rows[i]; return []any{mf.Model, r.UserID, r.Rank, r.MovieID, float64(r.Score)} },
+	err = b.insert(mf.Path, "recommendations (model, user_id, rank, movie_id, score)", 5, len(rows),
+		func(i int, dst []any) []any {
+			r := &rows[i]
+			return append(dst, mf.Model, r.UserID, r.Rank, r.MovieID, float64(r.Score))
+		},
 		func(i int) string {
 			return fmt.Sprintf("user_id %d, rank %d, movie_id %d", rows[i].UserID, rows[i].Rank, rows[i].MovieID)
 		})
@@ -300,7 +330,7 @@ func (b *builder) loadRecs(mf ModelFile) error {
 		return err
 	}
 	_, err = b.tx.ExecContext(b.ctx, `UPDATE models SET recs_file = ?, recs_sha256 = ?, n_users = ?, n_recommendations = ? WHERE model = ?`,
-		mf.Path, fi.SHA256, len(users), len(rows), mf.Model)
+		mf.Path, p.info.SHA256, len(users), len(rows), mf.Model)
 	if err != nil {
 		return fmt.Errorf("record model %q: %w", mf.Model, err)
 	}
@@ -309,34 +339,8 @@ func (b *builder) loadRecs(mf ModelFile) error {
 	return nil
 }
 
-// loadVectors loads a VectorRow file, or with text set, the text
-// embeddings of the features stage.
-func (b *builder) loadVectors(mf ModelFile, text bool) error {
-	fi, err := b.addInput(mf.Path)
-	if err != nil {
-		return err
-	}
-	var ids []int32
-	var vecs [][]float32
-	if text {
-		rows, err := tables.Read[textEmbeddingRow](mf.Path)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			ids = append(ids, r.MovieID)
-			vecs = append(vecs, r.Embedding)
-		}
-	} else {
-		rows, err := tables.Read[VectorRow](mf.Path)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			ids = append(ids, r.MovieID)
-			vecs = append(vecs, r.Vector)
-		}
-	}
+// loadVectors loads the movie vectors of one model: vecs[i] is movie ids[i]'s.
+func (b *builder) loadVectors(mf ModelFile, sha256 string, ids []int32, vecs [][]float32) error {
 	dim := len(vecs[0])
 	for i := range ids {
 		if !b.movies[ids[i]] {
@@ -354,15 +358,19 @@ func (b *builder) loadVectors(mf ModelFile, text bool) error {
 		return fmt.Errorf("%s: model %q already has movie vectors from %s", mf.Path, mf.Model, m.vectorsFile)
 	}
 	m.vectorsFile = mf.Path
-	buf := make([]byte, 4*dim)
-	err = b.insert(mf.Path, "INSERT INTO movie_embeddings (model, movie_id, dim, vector) VALUES (?, ?, ?, ?)", len(ids),
-		func(i int) []any { return []any{mf.Model, ids[i], dim, EncodeVector(buf, vecs[i])} },
+	// One buffer for all blobs: a batch binds many at once.
+	blobs := make([]byte, 4*dim*len(ids))
+	for i := range ids {
+		EncodeVector(blobs[4*dim*i:4*dim*(i+1)], vecs[i])
+	}
+	err = b.insert(mf.Path, "movie_embeddings (model, movie_id, dim, vector)", 4, len(ids),
+		func(i int, dst []any) []any { return append(dst, mf.Model, ids[i], dim, blobs[4*dim*i:4*dim*(i+1)]) },
 		func(i int) string { return fmt.Sprintf("movie_id %d", ids[i]) })
 	if err != nil {
 		return err
 	}
 	_, err = b.tx.ExecContext(b.ctx, `UPDATE models SET vectors_file = ?, vectors_sha256 = ?, dim = ?, n_vectors = ? WHERE model = ?`,
-		mf.Path, fi.SHA256, dim, len(ids), mf.Model)
+		mf.Path, sha256, dim, len(ids), mf.Model)
 	if err != nil {
 		return fmt.Errorf("record model %q: %w", mf.Model, err)
 	}

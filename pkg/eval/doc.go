@@ -57,7 +57,8 @@
 // users (train+validation for Test), ties by lower movie id. ItemKNN scores a
 // movie by the sum of its cosine similarities (binary user-item history
 // vectors) to the user's history movies, optionally keeping for each movie
-// only its top neighbours. Both return Rankings that go through Evaluate like
+// only its top neighbours (RecBole's convention: each candidate keeps its
+// most similar movies). Both return Rankings that go through Evaluate like
 // any model's.
 //
 // # Recs files
@@ -67,6 +68,11 @@
 // ToRecs and FromRecs convert between Rankings and rows, WriteRecs/ReadRecs do
 // the (atomic) parquet I/O, and EvaluateRecs recomputes the Test metrics of a
 // file, so any model can be re-evaluated from its recs alone.
+//
+// # Concurrency
+//
+// A Split is read-only once built: Rank, Evaluate, the baselines and the
+// User methods may run concurrently on the same Split.
 //
 // # Failures
 //

@@ -30,6 +30,7 @@ func TopK[F Float](scores []F, exclude []int, k int) []int {
 	// h is a heap whose root is the worst kept index; a candidate enters
 	// only if it beats the root.
 	j := 0
+	var worst F // score of h[0] once h is not empty
 	for i := range scores {
 		if j < len(exclude) {
 			if e := exclude[j]; e == i {
@@ -42,9 +43,14 @@ func TopK[F Float](scores []F, exclude []int, k int) []int {
 		if len(h) < k {
 			h = append(h, i)
 			siftUp(scores, h, len(h)-1)
+			worst = scores[h[0]]
+		} else if scores[i] < worst {
+			// Fast path, exact: false whenever either side is NaN.
+			continue
 		} else if better(scores, i, h[0]) {
 			h[0] = i
 			siftDown(scores, h, 0)
+			worst = scores[h[0]]
 		}
 	}
 	if j < len(exclude) {

@@ -28,9 +28,10 @@ var goBackend = &backend{name: "go", sgemm: sgemmGo}
 var current atomic.Pointer[backend]
 
 func init() {
-	b, err := chooseBackend(os.Getenv(EnvBackend))
+	env := os.Getenv(EnvBackend)
+	b, err := chooseBackend(env)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "linalg: %s: %v; using %q\n", EnvBackend, err, b.name)
+		fmt.Fprintf(os.Stderr, "linalg: %s=%s: %v; using %q\n", EnvBackend, env, err, b.name)
 	}
 	current.Store(b)
 }

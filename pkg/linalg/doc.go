@@ -11,7 +11,7 @@
 //     micro-kernel multiplies one A sliver by one B sliver. On amd64 CPUs
 //     with AVX2 and FMA the micro-kernel is Go assembly (12 ymm
 //     accumulators); elsewhere a portable Go loop does the same job, slower.
-//     Products of at least 2^19 multiply-adds are spread over
+//     Products of at least 2^20 multiply-adds are spread over
 //     runtime.GOMAXPROCS(0) goroutines, by blocks of rows of C (or of columns
 //     when C has too few rows); smaller ones, such as the 50×32×50 products
 //     of an attention head, run on the calling goroutine so that they pay no

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -50,6 +52,7 @@ type problem struct {
 	alpha, beta    float32
 	a, b, c0       []float32
 	lda, ldb, ldc  int
+	tol            []float64 // tolerance per element of C, computed once
 }
 
 func (p *problem) String() string {
@@ -140,6 +143,18 @@ func (p *problem) opB(l, j int) float32 {
 // factor 2. A wrong index or a lost block gives errors of order mag, far
 // above this.
 func (p *problem) tolerance(i, j int) float64 {
+	if p.tol == nil {
+		p.tol = make([]float64, p.m*p.n)
+		for i := range p.m {
+			for j := range p.n {
+				p.tol[i*p.n+j] = p.computeTolerance(i, j)
+			}
+		}
+	}
+	return p.tol[i*p.n+j]
+}
+
+func (p *problem) computeTolerance(i, j int) float64 {
 	var mag float64
 	for l := 0; l < p.k; l++ {
 		mag += math.Abs(float64(p.opA(i, l)) * float64(p.opB(l, j)))
@@ -230,28 +245,36 @@ func TestSgemmExactIntegers(t *testing.T) {
 
 // TestSgemmDeterministic checks that every implementation gives
 // bit-identical results when run again, and that the pure-Go blocking gives
-// the same bits on 1, 2 or 3 goroutines.
+// the same bits on 1, 2 or 3 goroutines. The second shape, with a long k
+// and a small C, is the one where a library might split k between threads;
+// it runs on the backends only, and the slow portable kernel is left out,
+// to keep the test fast.
 func TestSgemmDeterministic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, tr := range [4][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
-		p := newProblem(rng, tr[0], tr[1], 300, 200, 600, 0, 1, 0.5, false)
-		for _, im := range impls() {
-			first := p.run(im.sgemm)
-			for run := 0; run < 3; run++ {
-				if got := p.run(im.sgemm); !slices.Equal(got, first) {
-					t.Errorf("%s %v: run %d differs from run 0", im.name, p, run+1)
+	blocked := func(workers int) sgemmFunc {
+		return func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+			gemmBlocked(kernel, workers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		}
+	}
+	for _, sz := range [][3]int{{300, 200, 600}, {40, 70, 20000}} {
+		for _, tr := range [4][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			p := newProblem(rng, tr[0], tr[1], sz[0], sz[1], sz[2], 0, 1, 0.5, false)
+			for _, im := range impls() {
+				if strings.Contains(im.name, "generic") || sz[2] > 1000 && !strings.HasPrefix(im.name, "backend/") {
+					continue
+				}
+				first := p.run(im.sgemm)
+				for run := 1; run <= 3; run++ {
+					if got := p.run(im.sgemm); !slices.Equal(got, first) {
+						t.Errorf("%s %v: run %d differs from run 0", im.name, p, run)
+					}
 				}
 			}
-		}
-		serial := p.run(func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-			gemmBlocked(kernel, 1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		})
-		for workers := 2; workers <= 3; workers++ {
-			got := p.run(func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-				gemmBlocked(kernel, workers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-			})
-			if !slices.Equal(got, serial) {
-				t.Errorf("go %v: %d goroutines differ from 1", p, workers)
+			serial := p.run(blocked(1))
+			for workers := 2; workers <= 3; workers++ {
+				if got := p.run(blocked(workers)); !slices.Equal(got, serial) {
+					t.Errorf("go %v: %d goroutines differ from 1", p, workers)
+				}
 			}
 		}
 	}
@@ -386,6 +409,43 @@ func TestSetBackend(t *testing.T) {
 		b, err := chooseBackend(tt.env)
 		if b.name != tt.want || (err != nil) != tt.wantErr {
 			t.Errorf("chooseBackend(%q): got %q, %v; want %q, error %v", tt.env, b.name, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// TestEnvBackend runs this test binary again with MOVIEGENIE_BLAS set, to
+// check the choice made at start-up and its one-line warning.
+func TestEnvBackend(t *testing.T) {
+	if os.Getenv("LINALG_TEST_CHILD") == "1" {
+		fmt.Printf("backend=%s\n", Backend())
+		return
+	}
+	auto := Available()[len(Available())-1]
+	tests := []struct {
+		env, want string
+		warn      bool
+	}{
+		{"", auto, false},
+		{"go", "go", false},
+		{"blas", "go", true},
+	}
+	for _, tt := range tests {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestEnvBackend$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "LINALG_TEST_CHILD=1", EnvBackend+"="+tt.env)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%s=%q: %v\n%s%s", EnvBackend, tt.env, err, stdout.String(), stderr.String())
+		}
+		if want := "backend=" + tt.want + "\n"; !strings.Contains(stdout.String(), want) {
+			t.Errorf("%s=%q: got output %q, want it to contain %q", EnvBackend, tt.env, stdout.String(), want)
+		}
+		lines := strings.Count(stderr.String(), "\n")
+		if tt.warn && (lines != 1 || !strings.HasPrefix(stderr.String(), "linalg: "+EnvBackend+"=")) {
+			t.Errorf("%s=%q: got stderr %q, want one warning line", EnvBackend, tt.env, stderr.String())
+		}
+		if !tt.warn && lines != 0 {
+			t.Errorf("%s=%q: got stderr %q, want none", EnvBackend, tt.env, stderr.String())
 		}
 	}
 }

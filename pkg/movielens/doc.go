@@ -7,6 +7,7 @@
 // whose message reads "u.data:123: what is wrong". Checks run while reading:
 //
 //   - schema: the field count of every line, blank lines only at the end,
+//     a newline ending the last line (a truncated file usually lacks one),
 //     no empty file;
 //   - integers: every id, age, rating, timestamp and genre flag parses;
 //   - ranges: ids positive, rating 1..5, age 1..120, gender M or F, genre

@@ -29,16 +29,18 @@ func lineErr(file string, line int, format string, args ...any) error {
 // eachLine calls fn for every non-blank line of text with its 1-based
 // number, without the line terminator ("\n" or "\r\n"). Blank lines are
 // accepted only at the end of the file; a file without any non-blank line
-// is an error.
+// is an error, and so is a last line without a newline (the usual mark of
+// a truncated file: MovieLens files end with one).
 func eachLine(file, text string, fn func(n int, line string) error) error {
 	n, blank, seen := 0, 0, false
 	for len(text) > 0 {
 		n++
 		var line string
+		terminated := true
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
 			line, text = text[:i], text[i+1:]
 		} else {
-			line, text = text, ""
+			line, text, terminated = text, "", false
 		}
 		line = strings.TrimSuffix(line, "\r")
 		if strings.TrimSpace(line) == "" {
@@ -51,6 +53,9 @@ func eachLine(file, text string, fn func(n int, line string) error) error {
 			return lineErr(file, blank, "blank line inside the file")
 		}
 		seen = true
+		if !terminated {
+			return lineErr(file, n, "last line %q has no newline at its end (truncated file?)", clip(line))
+		}
 		if err := fn(n, line); err != nil {
 			return err
 		}
@@ -85,7 +90,7 @@ func splitFields(file string, n int, line string, sep byte, sepName string, want
 func parseID(file string, n int, what, s string) (int32, error) {
 	v, err := strconv.ParseInt(s, 10, 32)
 	if err != nil {
-		return 0, lineErr(file, n, "%s %q: not an integer", what, s)
+		return 0, lineErr(file, n, "%s %q: not an integer", what, clip(s))
 	}
 	if v <= 0 {
 		return 0, lineErr(file, n, "%s %d: want a positive integer", what, v)
@@ -105,4 +110,13 @@ func checkText(file string, n int, line string) error {
 		}
 	}
 	return nil
+}
+
+// clip shortens s for a message.
+func clip(s string) string {
+	const limit = 40
+	if len(s) > limit {
+		return s[:limit] + "..."
+	}
+	return s
 }

@@ -118,10 +118,10 @@ func Load(dir string) (*Dataset, error) {
 		}
 	}
 	check("u.item schema", "%d movies, %d pipe-separated fields per line (5 + %d genre flags)", len(ds.Movies), 5+len(ds.Genres), len(ds.Genres))
-	check("u.item integers and dates", "ids parse; release dates DD-Mon-YYYY (%d missing); %d movies without a year; %d without an IMDb URL", noDate, noYear, noURL)
+	check("u.item integers and dates", "ids parse; release dates DD-Mon-YYYY or missing (missing: %d); without a year: %d; without an IMDb URL: %d", noDate, noYear, noURL)
 	check("u.item genre flags", "every flag is 0 or 1")
 	check("u.item unique ids", "%d distinct movie ids", len(ds.Movies))
-	check("u.item encoding", "decoded from %s; every title valid UTF-8 without control characters or double-encoding marks; %d titles with non-ASCII letters", ds.Encoding, nonASCII)
+	check("u.item encoding", "decoded from %s; every title valid UTF-8 without control characters or double-encoding marks; titles with non-ASCII letters: %d", ds.Encoding, nonASCII)
 
 	users := make(map[int32]bool, len(ds.Users))
 	for _, u := range ds.Users {

@@ -48,7 +48,7 @@ func ReadGenres(file string, data []byte) ([]string, error) {
 		}
 		idx, err := strconv.Atoi(f[1])
 		if err != nil {
-			return lineErr(file, n, "genre index %q: not an integer", f[1])
+			return lineErr(file, n, "genre index %q: not an integer", clip(f[1]))
 		}
 		if idx != len(names) {
 			return lineErr(file, n, "genre index %d: want %d (indices run 0, 1, 2, ... in file order)", idx, len(names))
@@ -119,16 +119,16 @@ func ReadUsers(file string, data []byte, occupations []string) ([]tables.User, e
 		seen[id] = n
 		age, err := strconv.Atoi(f[1])
 		if err != nil {
-			return lineErr(file, n, "age %q: not an integer", f[1])
+			return lineErr(file, n, "age %q: not an integer", clip(f[1]))
 		}
 		if age < MinAge || age > MaxAge {
 			return lineErr(file, n, "age %d: want %d..%d", age, MinAge, MaxAge)
 		}
 		if f[2] != "M" && f[2] != "F" {
-			return lineErr(file, n, "gender %q: want M or F", f[2])
+			return lineErr(file, n, "gender %q: want M or F", clip(f[2]))
 		}
 		if !known[f[3]] {
-			return lineErr(file, n, "occupation %q: not in u.occupation", f[3])
+			return lineErr(file, n, "occupation %q: not in u.occupation", clip(f[3]))
 		}
 		zip := strings.TrimSpace(f[4])
 		if zip == "" {
@@ -184,7 +184,7 @@ func ReadMovies(file string, data []byte, genres []string) ([]tables.Movie, stri
 		if s := strings.TrimSpace(f[2]); s != "" {
 			t, err := time.Parse(ReleaseDateLayout, s)
 			if err != nil {
-				return lineErr(file, n, "release date %q: want DD-Mon-YYYY such as 01-Jan-1995", s)
+				return lineErr(file, n, "release date %q: want DD-Mon-YYYY such as 01-Jan-1995", clip(s))
 			}
 			days := int32(t.Unix() / 86400)
 			year := int32(t.Year())
@@ -203,7 +203,7 @@ func ReadMovies(file string, data []byte, genres []string) ([]tables.Movie, stri
 				m.Genres = append(m.Genres, genres[i])
 			case "0":
 			default:
-				return lineErr(file, n, "genre flag %d (%s) %q: want 0 or 1", i, genres[i], flag)
+				return lineErr(file, n, "genre flag %d (%s) %q: want 0 or 1", i, genres[i], clip(flag))
 			}
 		}
 		movies = append(movies, m)
@@ -276,14 +276,14 @@ func ReadRatings(file string, data []byte, users, movies map[int32]bool) ([]tabl
 		}
 		rating, err := strconv.Atoi(f[2])
 		if err != nil {
-			return lineErr(file, n, "rating %q: not an integer", f[2])
+			return lineErr(file, n, "rating %q: not an integer", clip(f[2]))
 		}
 		if rating < 1 || rating > 5 {
 			return lineErr(file, n, "rating %d: want 1..5", rating)
 		}
 		ts, err := strconv.ParseInt(f[3], 10, 64)
 		if err != nil {
-			return lineErr(file, n, "timestamp %q: not an integer", f[3])
+			return lineErr(file, n, "timestamp %q: not an integer", clip(f[3]))
 		}
 		if ts < MinTimestamp || ts > maxTS {
 			return lineErr(file, n, "timestamp %d: want Unix seconds between %s and %s",

@@ -2,35 +2,81 @@ package nn
 
 import "fmt"
 
-// geluS is sqrt(2/π).
-const geluS = 0.7978845608028654
+// geluS is sqrt(2/π); geluC the cubic coefficient of the tanh approximation.
+const (
+	geluS = 0.7978845608028654
+	geluC = 0.044715
+)
+
+// geluBlock is the number of elements the pure-Go GELU handles per pass
+// through expSliceGo (a stack buffer).
+const geluBlock = 256
 
 // GELUForward computes out = GELU(in) with the tanh approximation used by
 // BERT and PyTorch's approximate='tanh':
-// 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³))).
+// 0.5·x·(1 + tanh(y)), y = sqrt(2/π)·(x + 0.044715·x³).
+// It is evaluated as x·σ(2y) = x·e/(e+1) with e = exp(2y), which is the same
+// function (0.5·(1+tanh y) = σ(2y)) with one exponential.
 func GELUForward(out, in []float32) {
 	need("GELUForward", "out", out, len(in))
 	parallelFor(len(in), grain, func(lo, hi int) {
-		o := out[lo:hi]
-		for i, x := range in[lo:hi] {
-			o[i] = 0.5 * x * (1 + tanhf(geluS*(x+0.044715*x*x*x)))
+		o, x := out[lo:hi], in[lo:hi]
+		if useAVX2 && len(x) >= 8 {
+			n8 := len(x) &^ 7
+			geluFwdAVX2(&o[0], &x[0], n8)
+			o, x = o[n8:], x[n8:]
 		}
+		geluForwardGo(o, x)
 	})
 }
 
-// GELUBackward accumulates din += GELU'(in)·dout.
+func geluForwardGo(out, in []float32) {
+	var buf [geluBlock]float32
+	for b0 := 0; b0 < len(in); b0 += geluBlock {
+		x := in[b0:min(len(in), b0+geluBlock)]
+		e := buf[:len(x)]
+		for i, v := range x {
+			e[i] = 2 * geluS * (v + geluC*v*v*v)
+		}
+		expSliceGo(e)
+		o := out[b0 : b0+len(x)]
+		for i, v := range x {
+			o[i] = v * (e[i] / (e[i] + 1)) // σ first: v·e may overflow
+		}
+	}
+}
+
+// GELUBackward accumulates din += GELU'(in)·dout, where with σ = σ(2y):
+// GELU'(x) = σ + 2x·σ(1−σ)·sqrt(2/π)·(1 + 3·0.044715·x²).
 func GELUBackward(din, in, dout []float32) {
 	need("GELUBackward", "din", din, len(in))
 	need("GELUBackward", "dout", dout, len(in))
 	parallelFor(len(in), grain, func(lo, hi int) {
-		d, g := din[lo:hi], dout[lo:hi]
-		for i, x := range in[lo:hi] {
-			x2 := x * x
-			t := tanhf(geluS * (x + 0.044715*x2*x))
-			dt := geluS * (1 + 3*0.044715*x2) * (1 - t*t)
-			d[i] += (0.5*(1+t) + 0.5*x*dt) * g[i]
+		d, x, g := din[lo:hi], in[lo:hi], dout[lo:hi]
+		if useAVX2 && len(x) >= 8 {
+			n8 := len(x) &^ 7
+			geluBwdAVX2(&d[0], &x[0], &g[0], n8)
+			d, x, g = d[n8:], x[n8:], g[n8:]
 		}
+		geluBackwardGo(d, x, g)
 	})
+}
+
+func geluBackwardGo(din, in, dout []float32) {
+	var buf [geluBlock]float32
+	for b0 := 0; b0 < len(in); b0 += geluBlock {
+		x := in[b0:min(len(in), b0+geluBlock)]
+		e := buf[:len(x)]
+		for i, v := range x {
+			e[i] = 2 * geluS * (v + geluC*v*v*v)
+		}
+		expSliceGo(e)
+		d, g := din[b0:b0+len(x)], dout[b0:b0+len(x)]
+		for i, v := range x {
+			sg := e[i] / (e[i] + 1)
+			d[i] += (sg + 2*v*sg*(1-sg)*geluS*(1+3*geluC*v*v)) * g[i]
+		}
+	}
 }
 
 // ReLUForward computes out = max(in, 0).

@@ -42,8 +42,9 @@ func (o *AdamW) Step(p *Params, lr float32) {
 	}
 	o.t++
 	b1, b2, eps := o.Beta1, o.Beta2, o.Eps
-	bc1 := float32(1 - math.Pow(float64(b1), float64(o.t)))
-	bc2 := float32(1 - math.Pow(float64(b2), float64(o.t)))
+	// 1/(1−β^t), so the loop multiplies instead of dividing.
+	ibc1 := float32(1 / (1 - math.Pow(float64(b1), float64(o.t))))
+	ibc2 := float32(1 / (1 - math.Pow(float64(b2), float64(o.t))))
 	parallelFor(len(p.Data), 1<<15, func(lo, hi int) {
 		for _, q := range p.List {
 			a, b := max(lo, q.off), min(hi, q.off+q.size)
@@ -60,7 +61,7 @@ func (o *AdamW) Step(p *Params, lr float32) {
 				mi := b1*m[i] + (1-b1)*gi
 				vi := b2*v[i] + (1-b2)*gi*gi
 				m[i], v[i] = mi, vi
-				w[i] -= lr * ((mi/bc1)/(sqrtf(vi/bc2)+eps) + wd*w[i])
+				w[i] -= lr * (mi*ibc1/(sqrtf(vi*ibc2)+eps) + wd*w[i])
 			}
 		}
 	})
@@ -73,7 +74,8 @@ const clipBlock = 1 << 15
 // ClipGradNorm scales all gradients so that their global L2 norm is at most
 // maxNorm, as PyTorch's clip_grad_norm_ (factor maxNorm/(norm+1e-6) when
 // norm > maxNorm). It returns the norm before clipping, computed in float64.
-// maxNorm <= 0 only measures.
+// maxNorm <= 0 only measures. A NaN or Inf gradient gives a NaN or Inf norm
+// and no clipping, so the caller can detect it and skip the step.
 func ClipGradNorm(p *Params, maxNorm float32) float32 {
 	g := p.Grad
 	nb := (len(g) + clipBlock - 1) / clipBlock

@@ -85,12 +85,14 @@ func maskedSoftmaxRows(a []float32, mask []uint8, T int) bool {
 				mx = s
 			}
 		}
+		for j := range row {
+			row[j] -= mx
+		}
+		expSlice(row)
 		var sum float32
-		for j, s := range row {
+		for j := range row {
 			if mask[j] != 0 {
-				e := expf(s - mx)
-				row[j] = e
-				sum += e
+				sum += row[j]
 			} else {
 				row[j] = 0
 			}

@@ -62,7 +62,7 @@ func TestAttention(t *testing.T) {
 			qkv := randVec(rng, B*T*3*C, 1.5)
 			out, att := make([]float32, B*T*C), make([]float32, B*NH*T*T)
 			AttentionForward(out, att, qkv, mask, B, T, C, NH)
-			if d := maxAbsDiff(out, refAttention(qkv, mask, B, T, C, NH)); d > 1e-5 {
+			if d := maxAbsDiff(out, refAttention(qkv, mask, B, T, C, NH)); !(d <= 1e-5) {
 				t.Errorf("forward differs from float64 reference by %.3g", d)
 			}
 			for b := 0; b < B; b++ {
@@ -129,12 +129,12 @@ func TestAttentionPathsAgree(t *testing.T) {
 	o1, d1 := run(true)
 	o2, d2 := run(false)
 	for i := range o1 {
-		if math.Abs(float64(o1[i]-o2[i])) > 1e-5 {
+		if !(math.Abs(float64(o1[i]-o2[i])) <= 1e-5) {
 			t.Fatalf("out[%d]: sgemm %v, loops %v", i, o1[i], o2[i])
 		}
 	}
 	for i := range d1 {
-		if math.Abs(float64(d1[i]-d2[i])) > 1e-4 {
+		if !(math.Abs(float64(d1[i]-d2[i])) <= 1e-4) {
 			t.Fatalf("dqkv[%d]: sgemm %v, loops %v", i, d1[i], d2[i])
 		}
 	}

@@ -99,8 +99,24 @@ func (k *benchBlock) backward() {
 	LayerNormBackward(k.dx, p.Get("ln1.g").G, p.Get("ln1.b").G, k.dl1, k.x, p.Get("ln1.g").W, k.m1, k.s1, N, C)
 }
 
-func reportMsPerOp(b *testing.B, start time.Time) {
-	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/step")
+// timer measures wall and CPU time of a benchmark loop.
+type timer struct {
+	wall time.Time
+	cpu  time.Duration
+}
+
+func startTimer(b *testing.B) timer {
+	b.ResetTimer()
+	return timer{wall: time.Now(), cpu: processCPU()}
+}
+
+// report adds ms/step (wall) and cpu-ms/step (user+system time of all
+// threads: about 2× the wall time when both cores are busy, and a steadier
+// figure when other processes share the machine).
+func (t timer) report(b *testing.B) {
+	n := float64(b.N)
+	b.ReportMetric(float64(time.Since(t.wall).Microseconds())/1000/n, "ms/step")
+	b.ReportMetric(float64((processCPU()-t.cpu).Microseconds())/1000/n, "cpu-ms/step")
 }
 
 // BenchmarkTransformerBlock times forward+backward of one block at the
@@ -111,13 +127,12 @@ func BenchmarkTransformerBlock(b *testing.B) {
 			k := newBenchBlock(sz.B, sz.T, sz.C, sz.NH, sz.F)
 			k.forward()
 			k.backward()
-			b.ResetTimer()
-			start := time.Now()
+			tm := startTimer(b)
 			for range b.N {
 				k.forward()
 				k.backward()
 			}
-			reportMsPerOp(b, start)
+			tm.report(b)
 		})
 	}
 }
@@ -126,12 +141,11 @@ func BenchmarkTransformerBlock(b *testing.B) {
 func BenchmarkTransformerBlockForward(b *testing.B) {
 	k := newBenchBlock(256, 50, 128, 4, 512)
 	k.forward()
-	b.ResetTimer()
-	start := time.Now()
+	tm := startTimer(b)
 	for range b.N {
 		k.forward()
 	}
-	reportMsPerOp(b, start)
+	tm.report(b)
 }
 
 // BenchmarkAttention compares the Sgemm and loop paths of attention
@@ -144,13 +158,12 @@ func BenchmarkAttention(b *testing.B) {
 	for _, useSgemm := range []bool{true, false} {
 		b.Run(fmt.Sprintf("B%d_T%d_C%d_NH%d/sgemm=%v", B, T, C, NH, useSgemm), func(b *testing.B) {
 			attentionSgemm = useSgemm
-			b.ResetTimer()
-			start := time.Now()
+			tm := startTimer(b)
 			for range b.N {
 				AttentionForward(k.a, k.att, k.qkv, k.mask, B, T, C, NH)
 				AttentionBackward(k.dqkv, k.da, k.qkv, k.att, k.mask, B, T, C, NH)
 			}
-			reportMsPerOp(b, start)
+			tm.report(b)
 		})
 	}
 }
@@ -169,12 +182,11 @@ func BenchmarkSoftmaxCrossEntropy(b *testing.B) {
 		}
 		dh, dw, db := make([]float32, N*C), make([]float32, V*C), make([]float32, V)
 		SoftmaxCrossEntropy(h, rows, targets, w, bias, C, V, dh, dw, db)
-		b.ResetTimer()
-		start := time.Now()
+		tm := startTimer(b)
 		for range b.N {
 			SoftmaxCrossEntropy(h, rows, targets, w, bias, C, V, dh, dw, db)
 		}
-		reportMsPerOp(b, start)
+		tm.report(b)
 	})
 }
 
@@ -190,12 +202,11 @@ func BenchmarkAdamW(b *testing.B) {
 		InitNormal(p.Data, 1, rng)
 		InitNormal(p.Grad, 1, rng)
 		opt := NewAdamW(p, 0.9, 0.999, 1e-8, 0.01)
-		b.ResetTimer()
-		start := time.Now()
+		tm := startTimer(b)
 		for range b.N {
 			opt.Step(p, 1e-3)
 		}
-		reportMsPerOp(b, start)
+		tm.report(b)
 	})
 }
 
@@ -208,15 +219,19 @@ func BenchmarkElementwise(b *testing.B) {
 	out, din, mean, rstd := make([]float32, N*F), make([]float32, N*F), make([]float32, N), make([]float32, N)
 	dg, db := make([]float32, C), make([]float32, C)
 	b.Run(fmt.Sprintf("GELU_N%d_F%d", N, F), func(b *testing.B) {
+		tm := startTimer(b)
 		for range b.N {
 			GELUForward(out, x)
 			GELUBackward(din, x, out)
 		}
+		tm.report(b)
 	})
 	b.Run(fmt.Sprintf("LayerNorm_N%d_C%d", N, C), func(b *testing.B) {
+		tm := startTimer(b)
 		for range b.N {
 			LayerNormForward(out, mean, rstd, x, g, beta, N, C)
 			LayerNormBackward(din, dg, db, out, x, g, mean, rstd, N, C)
 		}
+		tm.report(b)
 	})
 }

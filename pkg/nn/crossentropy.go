@@ -23,8 +23,9 @@ var ceChunkFloats = 1 << 20
 // some table rows (padding, mask token) out of the softmax, pass a prefix or
 // sub-slice of the table as w and a matching V.
 //
-// Rows are processed in chunks so that at most about 4 MiB of logits exist
-// at a time; the logits and all gradients are matrix products (linalg.Sgemm).
+// Rows are processed in chunks of max(16, 2^20/V) rows, so that about 4 MiB
+// of logits exist at a time (more only when V > 65536); the logits and all
+// gradients are matrix products (linalg.Sgemm).
 // It panics if a target is outside [0, V) or a row outside [0, N).
 func SoftmaxCrossEntropy(h []float32, rows, targets []int32, w, bias []float32, C, V int, dh, dw, dbias []float32) float32 {
 	return float32(softmaxCrossEntropy(h, rows, targets, w, bias, C, V, dh, dw, dbias))
@@ -85,10 +86,12 @@ func softmaxCrossEntropy(h []float32, rows, targets []int32, w, bias []float32, 
 				for _, v := range row {
 					mx = max(mx, v)
 				}
+				for j := range row {
+					row[j] -= mx
+				}
+				expSlice(row)
 				var sum float32
-				for j, v := range row {
-					e := expf(v - mx)
-					row[j] = e
+				for _, e := range row {
 					sum += e
 				}
 				// loss = logsumexp(logits) − logit_t

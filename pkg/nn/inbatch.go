@@ -62,15 +62,17 @@ func inBatchSoftmax(u, v []float32, B, D int, tau float32, logQ []float32, itemI
 				}
 			}
 			pos := row[i]
+			for j := range row {
+				row[j] -= mx
+			}
+			expSlice(row)
 			var sum float32
-			for j, x := range row {
+			for j := range row {
 				if masked(j) {
 					row[j] = 0
-					continue
+				} else {
+					sum += row[j]
 				}
-				e := expf(x - mx)
-				row[j] = e
-				sum += e
 			}
 			loss[i] = float64(mx) + math.Log(float64(sum)) - float64(pos)
 			if backward {

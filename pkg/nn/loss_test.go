@@ -49,7 +49,7 @@ func TestSoftmaxCrossEntropy(t *testing.T) {
 					b = nil
 				}
 				want := refSoftmaxCE(h, rows, targets, w, b, C, V)
-				if got := SoftmaxCrossEntropy(h, rows, targets, w, b, C, V, nil, nil, nil); math.Abs(float64(got)-want) > 1e-5 {
+				if got := SoftmaxCrossEntropy(h, rows, targets, w, b, C, V, nil, nil, nil); !(math.Abs(float64(got)-want) <= 1e-5) {
 					t.Errorf("loss: got %v, want %v", got, want)
 				}
 				dh, ddh := withGarbage(rng, N*C)
@@ -60,7 +60,7 @@ func TestSoftmaxCrossEntropy(t *testing.T) {
 					db, ddb = withGarbage(rng, V)
 				}
 				got := softmaxCrossEntropy(h, rows, targets, w, b, C, V, dh, dw, db)
-				if math.Abs(got-want) > 1e-5 {
+				if !(math.Abs(got-want) <= 1e-5) {
 					t.Errorf("loss with gradients: got %v, want %v", got, want)
 				}
 				g := ddh()
@@ -80,7 +80,7 @@ func TestSoftmaxCrossEntropy(t *testing.T) {
 				softmaxCrossEntropy(h, rows, targets, w, b, C, V, nil, dw2, nil)
 				dw1 := ddw()
 				for i := range dw2 {
-					if math.Abs(float64(dw2[i]-dw1[i])) > 1e-6 {
+					if !(math.Abs(float64(dw2[i]-dw1[i])) <= 1e-6) {
 						t.Fatalf("dw alone [%d]: got %v, want %v", i, dw2[i], dw1[i])
 					}
 				}
@@ -148,7 +148,7 @@ func TestInBatchSoftmax(t *testing.T) {
 			du, ddu := withGarbage(rng, B*D)
 			dv, ddv := withGarbage(rng, B*D)
 			got := inBatchSoftmax(u, v, B, D, tau, tc.logQ, tc.ids, du, dv)
-			if math.Abs(got-want) > 1e-5 {
+			if !(math.Abs(got-want) <= 1e-5) {
 				t.Errorf("loss: got %v, want %v", got, want)
 			}
 			losses[tc.name] = got

@@ -2,6 +2,8 @@ package nn
 
 import (
 	"math"
+	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -164,8 +166,38 @@ func TestTinyModelGradients(t *testing.T) {
 	g1 := append([]float32(nil), m.p.Grad...)
 	m.backward()
 	for i, g := range m.p.Grad {
-		if math.Abs(float64(g-2*g1[i])) > 1e-6*(1+math.Abs(float64(g))) {
+		if !(math.Abs(float64(g-2*g1[i])) <= 1e-6*(1+math.Abs(float64(g)))) {
 			t.Fatalf("grad[%d] after two backward passes: got %v, want %v", i, g, 2*g1[i])
+		}
+	}
+}
+
+// TestBlockParallel runs a transformer block big enough for every layer to
+// split its work across goroutines, and checks that it is reproducible for a
+// fixed GOMAXPROCS and agrees with a serial run (to rounding: partial sums
+// are grouped differently).
+func TestBlockParallel(t *testing.T) {
+	run := func(procs int) (y, dx, grad []float32) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		k := newBenchBlock(16, 50, 64, 2, 256)
+		k.forward()
+		k.backward()
+		return k.y, k.dx, k.p.Grad
+	}
+	y1, dx1, g1 := run(1)
+	y3, dx3, g3 := run(3)
+	y3b, dx3b, g3b := run(3)
+	if !slices.Equal(y3, y3b) || !slices.Equal(dx3, dx3b) || !slices.Equal(g3, g3b) {
+		t.Errorf("two runs with GOMAXPROCS 3 differ")
+	}
+	for _, c := range []struct {
+		name        string
+		serial, par []float32
+	}{{"y", y1, y3}, {"dx", dx1, dx3}, {"grad", g1, g3}} {
+		for i := range c.serial {
+			if d := math.Abs(float64(c.serial[i] - c.par[i])); !(d <= 1e-4*(1+math.Abs(float64(c.serial[i])))) {
+				t.Fatalf("%s[%d]: serial %v, parallel %v", c.name, i, c.serial[i], c.par[i])
+			}
 		}
 	}
 }

@@ -36,7 +36,7 @@ func TestAdamWHandComputed(t *testing.T) {
 		b.G[0] = s.gb
 		opt.Step(p, 0.01)
 		got := []float32{w.W[0], w.W[1], b.W[0]}
-		if d := maxAbsDiff(got, s.want); d > 1e-6 {
+		if d := maxAbsDiff(got, s.want); !(d <= 1e-6) {
 			t.Errorf("step %d: got %v, want %v", i+1, got, s.want)
 		}
 	}
@@ -99,13 +99,13 @@ func TestScheduleLR(t *testing.T) {
 	for _, tc := range tests {
 		s := base
 		s.Decay = tc.decay
-		if got := s.LR(tc.step); math.Abs(float64(got)-tc.want) > 1e-9 {
+		if got := s.LR(tc.step); !(math.Abs(float64(got)-tc.want) <= 1e-9) {
 			t.Errorf("%q step %d: got %.9g, want %.9g", tc.decay, tc.step, got, tc.want)
 		}
 	}
 	noWarm := Schedule{Peak: 2, Total: 4, Decay: "linear"}
 	for step, want := range []float32{2, 1.5, 1, 0.5, 0} {
-		if got := noWarm.LR(step); math.Abs(float64(got-want)) > 1e-6 {
+		if got := noWarm.LR(step); !(math.Abs(float64(got-want)) <= 1e-6) {
 			t.Errorf("no warm-up, step %d: got %v, want %v", step, got, want)
 		}
 	}
@@ -138,11 +138,11 @@ func TestClipGradNorm(t *testing.T) {
 	for _, tc := range tests {
 		p := build()
 		norm := ClipGradNorm(p, tc.maxNorm)
-		if math.Abs(float64(norm)-5) > 1e-6 {
+		if !(math.Abs(float64(norm)-5) <= 1e-6) {
 			t.Errorf("maxNorm %v: got norm %v, want 5", tc.maxNorm, norm)
 		}
 		got := []float32{p.Grad[0], p.Grad[len(p.Grad)-1]}
-		if d := maxAbsDiff(got, tc.want[:]); d > 1e-6 {
+		if d := maxAbsDiff(got, tc.want[:]); !(d <= 1e-6) {
 			t.Errorf("maxNorm %v: got gradients %v, want %v", tc.maxNorm, got, tc.want)
 		}
 	}
@@ -174,7 +174,7 @@ func TestParams(t *testing.T) {
 		t.Errorf("ZeroGrad left %v", bias.G[4])
 	}
 	for name, f := range map[string]func(){
-		"duplicate":   func() { NewParams().Add("x", 1); q := NewParams(); q.Add("x", 1); q.Add("x", 2) },
+		"duplicate":   func() { q := NewParams(); q.Add("x", 1); q.Add("x", 2) },
 		"after Alloc": func() { p.Add("late", 1) },
 		"zero dim":    func() { NewParams().Add("z", 3, 0) },
 	} {

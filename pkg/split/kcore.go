@@ -48,45 +48,89 @@ func KCore(ratings []tables.Rating, minPerUser, minPerMovie int) ([]tables.Ratin
 	if minPerUser < 1 || minPerMovie < 1 {
 		panic(fmt.Sprintf("split: KCore minimums %d, %d: want >= 1", minPerUser, minPerMovie))
 	}
-	cur := append([]tables.Rating(nil), ratings...)
+	// Work on dense indices: user[i], movie[i] index the count arrays, and
+	// live lists the interactions still in.
+	user, nUsers := denseIndex(ratings, func(r *tables.Rating) int32 { return r.UserID })
+	movie, nMovies := denseIndex(ratings, func(r *tables.Rating) int32 { return r.MovieID })
+	live := make([]int32, len(ratings))
+	for i := range live {
+		live[i] = int32(i)
+	}
+	userCount := make([]int, nUsers)
+	movieCount := make([]int, nMovies)
+	count := func() Counts {
+		clear(userCount)
+		clear(movieCount)
+		for _, i := range live {
+			userCount[user[i]]++
+			movieCount[movie[i]]++
+		}
+		c := Counts{Interactions: len(live)}
+		for _, n := range userCount {
+			if n > 0 {
+				c.Users++
+			}
+		}
+		for _, n := range movieCount {
+			if n > 0 {
+				c.Movies++
+			}
+		}
+		return c
+	}
+	// drop removes the interactions whose key count is positive but below
+	// least, and returns how many keys that drops.
+	drop := func(key []int32, counts []int, least int) int {
+		dropped := 0
+		for _, n := range counts {
+			if n > 0 && n < least {
+				dropped++
+			}
+		}
+		if dropped > 0 {
+			out := live[:0]
+			for _, i := range live {
+				if counts[key[i]] >= least {
+					out = append(out, i)
+				}
+			}
+			live = out
+		}
+		return dropped
+	}
+
 	var iters []Iteration
 	for it := 1; ; it++ {
-		rec := Iteration{Iteration: it, In: CountOf(cur)}
-		var dropped int
-		cur, dropped = dropBelow(cur, minPerMovie, func(r *tables.Rating) int32 { return r.MovieID })
-		rec.MoviesDropped = dropped
-		rec.AfterMovies = CountOf(cur)
-		cur, dropped = dropBelow(cur, minPerUser, func(r *tables.Rating) int32 { return r.UserID })
-		rec.UsersDropped = dropped
-		rec.Out = CountOf(cur)
+		rec := Iteration{Iteration: it, In: count()}
+		rec.MoviesDropped = drop(movie, movieCount, minPerMovie)
+		rec.AfterMovies = count()
+		rec.UsersDropped = drop(user, userCount, minPerUser)
+		rec.Out = count()
 		iters = append(iters, rec)
 		if rec.MoviesDropped == 0 && rec.UsersDropped == 0 {
-			return cur, iters
+			break
 		}
 	}
+	kept := make([]tables.Rating, len(live))
+	for j, i := range live {
+		kept[j] = ratings[i]
+	}
+	return kept, iters
 }
 
-// dropBelow removes, in place, the interactions whose key has fewer than
-// least interactions, and returns the rest and how many keys it dropped.
-func dropBelow(rs []tables.Rating, least int, key func(*tables.Rating) int32) ([]tables.Rating, int) {
-	count := map[int32]int{}
-	for i := range rs {
-		count[key(&rs[i])]++
-	}
-	dropped := 0
-	for _, c := range count {
-		if c < least {
-			dropped++
+// denseIndex maps each rating's key to 0, 1, 2, ... in order of first
+// appearance, and returns the index per rating and the number of keys.
+func denseIndex(ratings []tables.Rating, key func(*tables.Rating) int32) ([]int32, int) {
+	ids := map[int32]int32{}
+	idx := make([]int32, len(ratings))
+	for i := range ratings {
+		k := key(&ratings[i])
+		j, ok := ids[k]
+		if !ok {
+			j = int32(len(ids))
+			ids[k] = j
 		}
+		idx[i] = j
 	}
-	if dropped == 0 {
-		return rs, 0
-	}
-	out := rs[:0]
-	for i := range rs {
-		if count[key(&rs[i])] >= least {
-			out = append(out, rs[i])
-		}
-	}
-	return out, dropped
+	return idx, len(ids)
 }

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // TokenizerVersion names the rules of Words and Terms. It is stored in every
@@ -13,8 +14,9 @@ const TokenizerVersion = "words-v1"
 
 // Words splits text into lower-case words. A word is a run of letters and
 // digits; accents on Latin letters are removed ("Misérables" -> "miserables",
-// "Æon" -> "aeon"); apostrophes inside or at the end of a word are dropped
-// ("Schindler's" -> "schindlers", "L'" -> "l"); every other character
+// "Æon" -> "aeon"); an apostrophe is dropped ("Schindler's" -> "schindlers")
+// except after a one-letter word, where it separates ("L'Enfer" -> "l",
+// "enfer"); every other character
 // (space, punctuation, hyphen, slash) separates words ("Sci-Fi" -> "sci",
 // "fi"). Words keeps every word, stop words included.
 func Words(text string) []string {
@@ -29,7 +31,12 @@ func Words(text string) []string {
 	for _, r := range text {
 		switch {
 		case isApostrophe(r):
-			// Dropped: joins "schindler" and "s", ends "l'".
+			// After a one-letter word it separates (French elision:
+			// "L'Enfer" -> "l", "enfer"); elsewhere it is dropped
+			// ("Schindler's" -> "schindlers").
+			if utf8.RuneCountInString(cur.String()) == 1 {
+				flush()
+			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			r = unicode.ToLower(r)
 			if f, ok := fold[r]; ok {

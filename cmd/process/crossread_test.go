@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/moviegenie/pipeline/pkg/runmetrics"
+)
+
+// readArrow reads a parquet file with Apache Arrow's reader, independent of
+// the library that wrote it (the pattern of pkg/tables/crossread_test.go).
+func readArrow(t *testing.T, path string) arrow.Table {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	pf, err := file.NewParquetReader(f)
+	if err != nil {
+		t.Fatalf("arrow cannot open %s: %v", path, err)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatalf("arrow cannot read %s: %v", path, err)
+	}
+	t.Cleanup(tbl.Release)
+	return tbl
+}
+
+func column(t *testing.T, tbl arrow.Table, name string) arrow.Array {
+	t.Helper()
+	idx := tbl.Schema().FieldIndices(name)
+	if len(idx) != 1 {
+		t.Fatalf("arrow sees no column %q in %v", name, tbl.Schema())
+	}
+	if n := len(tbl.Column(idx[0]).Data().Chunks()); n != 1 {
+		t.Fatalf("column %q: got %d chunks, want 1", name, n)
+	}
+	return tbl.Column(idx[0]).Data().Chunk(0)
+}
+
+// TestRealOutputsReadByArrow runs the stage on ML-100K with the seed params
+// and reads every table back with Apache Arrow: row counts, column types,
+// and a few values.
+func TestRealOutputsReadByArrow(t *testing.T) {
+	if _, err := os.Stat(realDir); err != nil {
+		t.Skipf("real data not available: %v", err)
+	}
+	out := t.TempDir()
+	metrics := filepath.Join(out, "process.json")
+	if err := run(newConfig(realDir, out, metrics, defaultParams())); err != nil {
+		t.Fatal(err)
+	}
+
+	str, i32, date, ts := arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int32, arrow.FixedWidthTypes.Date32, arrow.TIMESTAMP
+	type col struct {
+		name string
+		id   arrow.Type
+		elem arrow.Type // element type of a list column
+	}
+	for _, tc := range []struct {
+		file string
+		rows int64
+		cols []col
+	}{
+		{moviesFile, 1349, []col{{"movie_id", i32.ID(), 0}, {"title", str.ID(), 0}, {"year", i32.ID(), 0}, {"release_date", date.ID(), 0}, {"imdb_url", str.ID(), 0}, {"genres", arrow.LIST, str.ID()}}},
+		{usersFile, 941, []col{{"user_id", i32.ID(), 0}, {"age", i32.ID(), 0}, {"gender", str.ID(), 0}, {"occupation", str.ID(), 0}, {"zip_code", str.ID(), 0}}},
+		{ratingsFile, 99249, []col{{"user_id", i32.ID(), 0}, {"movie_id", i32.ID(), 0}, {"rating", i32.ID(), 0}, {"timestamp", ts, 0}, {"position", i32.ID(), 0}, {"split", str.ID(), 0}}},
+		{sequencesFile, 941, []col{{"user_id", i32.ID(), 0}, {"movie_ids", arrow.LIST, i32.ID()}, {"timestamps", arrow.LIST, ts}, {"ratings", arrow.LIST, i32.ID()}, {"n_train", i32.ID(), 0}, {"n_val", i32.ID(), 0}, {"n_test", i32.ID(), 0}}},
+		{genresFile, 19, []col{{"genre_id", i32.ID(), 0}, {"name", str.ID(), 0}}},
+		{occupationsFile, 21, []col{{"occupation_id", i32.ID(), 0}, {"name", str.ID(), 0}}},
+	} {
+		tbl := readArrow(t, filepath.Join(out, tc.file))
+		if tbl.NumRows() != tc.rows {
+			t.Errorf("%s: got %d rows, want %d", tc.file, tbl.NumRows(), tc.rows)
+		}
+		if int(tbl.NumCols()) != len(tc.cols) {
+			t.Errorf("%s: got %d columns, want %d: %v", tc.file, tbl.NumCols(), len(tc.cols), tbl.Schema())
+		}
+		for _, c := range tc.cols {
+			dt := column(t, tbl, c.name).DataType()
+			if dt.ID() != c.id {
+				t.Errorf("%s.%s: got type %v, want %v", tc.file, c.name, dt, c.id)
+				continue
+			}
+			if c.id == arrow.LIST {
+				if e := dt.(*arrow.ListType).Elem().ID(); e != c.elem {
+					t.Errorf("%s.%s: got element type %v, want %v", tc.file, c.name, e, c.elem)
+				}
+			}
+		}
+	}
+
+	movies := readArrow(t, filepath.Join(out, moviesFile))
+	ids := column(t, movies, "movie_id").(*array.Int32)
+	titles := column(t, movies, "title").(*array.String)
+	years := column(t, movies, "year").(*array.Int32)
+	found := 0
+	for i := range ids.Len() {
+		if i > 0 && ids.Value(i) <= ids.Value(i-1) {
+			t.Fatalf("movies not sorted by id at row %d", i)
+		}
+		if !utf8.ValidString(titles.Value(i)) {
+			t.Errorf("movie %d: title %q is not valid UTF-8", ids.Value(i), titles.Value(i))
+		}
+		switch ids.Value(i) {
+		case 1633:
+			t.Errorf("movie 1633 (one rating) survived the k-core")
+		case 543:
+			found++
+			if got, want := titles.Value(i), "Misérables, Les (1995)"; got != want {
+				t.Errorf("got movie 543 title %q, want %q", got, want)
+			}
+		case 1:
+			found++
+			if years.IsNull(i) || years.Value(i) != 1995 {
+				t.Errorf("got movie 1 year %v, want 1995", years.ValueStr(i))
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("found %d of movies 1 and 543, want both (each has >= 5 ratings)", found)
+	}
+
+	ratings := readArrow(t, filepath.Join(out, ratingsFile))
+	split := column(t, ratings, "split").(*array.String)
+	count := map[string]int{}
+	for i := range split.Len() {
+		count[split.Value(i)]++
+	}
+	m, err := runmetrics.Read(metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := m.Figures["split"].(map[string]any)
+	for _, part := range []string{"train", "validation", "test"} {
+		if float64(count[part]) != sum[part] {
+			t.Errorf("got %d %s rows, metrics say %v", count[part], part, sum[part])
+		}
+	}
+	if count["validation"] != 941 || count["train"]+count["validation"]+count["test"] != 99249 {
+		t.Errorf("got split counts %v, want 941 validation and 99249 in all", count)
+	}
+	kcore := m.Figures["kcore"].(map[string]any)
+	after := kcore["after"].(map[string]any)
+	before := kcore["before"].(map[string]any)
+	if after["users"] != 941.0 || after["movies"] != 1349.0 || after["interactions"] != 99249.0 ||
+		before["users"] != 943.0 || before["movies"] != 1682.0 || before["interactions"] != 100000.0 {
+		t.Errorf("got k-core before %v after %v", before, after)
+	}
+	if m.WallSeconds <= 0 || m.PeakRSSBytes <= 0 {
+		t.Errorf("got wall %v s, peak RSS %d bytes, want both recorded", m.WallSeconds, m.PeakRSSBytes)
+	}
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/cliapp"
+	"github.com/moviegenie/pipeline/pkg/params"
+)
+
+func TestDecodeParams(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		section map[string]any // nil: no data_processing section
+		want    Params
+		wantErr string // a usage error containing this
+	}{
+		{"defaults when the section is absent", nil, defaultParams(), ""},
+		{"seed params", map[string]any{"min_ratings_per_user": 20, "min_ratings_per_movie": 5, "test_split_ratio": 0.2, "split": "temporal"}, defaultParams(), ""},
+		{"partial section keeps defaults", map[string]any{"split": "leave_one_out"},
+			Params{MinRatingsPerUser: 20, MinRatingsPerMovie: 5, TestSplitRatio: 0.2, Split: "leave_one_out"}, ""},
+		{"unknown key", map[string]any{"min_rating_per_user": 3}, Params{}, "min_rating_per_user"},
+		{"wrong type", map[string]any{"min_ratings_per_user": "many"}, Params{}, "many"},
+		{"ratio zero", map[string]any{"test_split_ratio": 0}, Params{}, "data_processing.test_split_ratio = 0"},
+		{"ratio one", map[string]any{"test_split_ratio": 1}, Params{}, "data_processing.test_split_ratio = 1"},
+		{"ratio above one", map[string]any{"test_split_ratio": 1.5}, Params{}, "data_processing.test_split_ratio = 1.5"},
+		{"ratio negative", map[string]any{"test_split_ratio": -0.1}, Params{}, "data_processing.test_split_ratio = -0.1"},
+		{"min user zero", map[string]any{"min_ratings_per_user": 0}, Params{}, "data_processing.min_ratings_per_user = 0"},
+		{"min movie negative", map[string]any{"min_ratings_per_movie": -1}, Params{}, "data_processing.min_ratings_per_movie = -1"},
+		{"unknown split", map[string]any{"split": "random"}, Params{}, `data_processing.split = "random"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tree := map[string]any{"other": map[string]any{"x": 1}}
+			if tc.section != nil {
+				tree[section] = tc.section
+			}
+			got, err := decodeParams(params.FromMap(tree))
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != tc.want {
+					t.Errorf("got %+v, want %+v", got, tc.want)
+				}
+				return
+			}
+			var ue *cliapp.UsageError
+			if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("got error %v, want a usage error containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}

@@ -1,0 +1,346 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/params"
+	"github.com/moviegenie/pipeline/pkg/runmetrics"
+	"github.com/moviegenie/pipeline/pkg/tables"
+)
+
+const coldTitle = "Á köldum klaka (Cold Fever) (1994)"
+
+// tinyRaw is a small raw directory. Users 1-3 rate movies 1, 2, 267 and
+// 1633 (user 1 all at the same second, so the order is by movie id); user
+// 4 rates movies 1 and 5 only. With min_ratings_per_user 3 and
+// min_ratings_per_movie 2, movie 5 goes (one rating), then user 4 (one
+// rating left).
+var tinyRaw = map[string]string{
+	"u.genre":      "unknown|0\nAction|1\nComedy|2\n\n",
+	"u.occupation": "artist\nnone\nwriter\n",
+	"u.user":       "1|24|M|artist|85711\n2|53|F|none|94043\n3|23|M|writer|32067\n4|33|F|artist|T8H1N\n",
+	"u.item": "1|Toy Story (1995)|01-Jan-1995||http://x/toy|0|0|1\n" +
+		"2|GoldenEye (1995)|01-Jan-1995||http://x/ge|0|1|0\n" +
+		"5|Lonely (1990)|||http://x/lonely|0|1|1\n" +
+		"267|unknown||||1|0|0\n" +
+		"1633|\xc1 k\xf6ldum klaka (Cold Fever) (1994) |08-Mar-1996||http://x/cold|0|0|1\n",
+	"u.data": "1\t1633\t4\t881250949\n" +
+		"1\t267\t3\t881250949\n" +
+		"1\t2\t5\t881250949\n" +
+		"1\t1\t2\t881250949\n" +
+		"2\t1\t5\t881250900\n" +
+		"2\t2\t4\t881250910\n" +
+		"2\t267\t1\t881250920\n" +
+		"2\t1633\t3\t881250930\n" +
+		"3\t1633\t4\t881250800\n" +
+		"3\t2\t4\t881250700\n" +
+		"3\t1\t4\t881250600\n" +
+		"3\t267\t4\t881250500\n" +
+		"4\t5\t4\t881250500\n" +
+		"4\t1\t4\t881250400\n",
+}
+
+var tinyParams = Params{MinRatingsPerUser: 3, MinRatingsPerMovie: 2, TestSplitRatio: 0.2, Split: "temporal"}
+
+// writeRaw writes tinyRaw, with some files replaced, to a new directory.
+func writeRaw(t *testing.T, override map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "raw")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range tinyRaw {
+		if o, ok := override[name]; ok {
+			body = o
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// newConfig is a run of the stage with params p, given as a full
+// data_processing section.
+func newConfig(raw, out, metrics string, p Params) config {
+	tree := params.FromMap(map[string]any{section: map[string]any{
+		"min_ratings_per_user":  p.MinRatingsPerUser,
+		"min_ratings_per_movie": p.MinRatingsPerMovie,
+		"test_split_ratio":      p.TestSplitRatio,
+		"split":                 p.Split,
+	}})
+	return config{Raw: raw, Out: out, Metrics: metrics, Params: p, Tree: tree}
+}
+
+func i32(v int32) *int32   { return &v }
+func str(s string) *string { return &s }
+
+func TestRunTiny(t *testing.T) {
+	raw := writeRaw(t, nil)
+	out := filepath.Join(t.TempDir(), "processed")
+	metrics := filepath.Join(t.TempDir(), "metrics", "process.json")
+	if err := run(newConfig(raw, out, metrics, tinyParams)); err != nil {
+		t.Fatal(err)
+	}
+
+	movies, err := tables.Read[tables.Movie](filepath.Join(out, moviesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMovies := []tables.Movie{
+		{MovieID: 1, Title: "Toy Story (1995)", Year: i32(1995), ReleaseDate: i32(9131), IMDbURL: str("http://x/toy"), Genres: []string{"Comedy"}},
+		{MovieID: 2, Title: "GoldenEye (1995)", Year: i32(1995), ReleaseDate: i32(9131), IMDbURL: str("http://x/ge"), Genres: []string{"Action"}},
+		{MovieID: 267, Title: "unknown", Genres: []string{"unknown"}},
+		{MovieID: 1633, Title: coldTitle, Year: i32(1996), ReleaseDate: i32(9563), IMDbURL: str("http://x/cold"), Genres: []string{"Comedy"}},
+	}
+	if !reflect.DeepEqual(movies, wantMovies) {
+		t.Errorf("got movies %+v\nwant %+v", movies, wantMovies)
+	}
+
+	users, err := tables.Read[tables.User](filepath.Join(out, usersFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantUsers := []tables.User{
+		{UserID: 1, Age: 24, Gender: "M", Occupation: "artist", ZipCode: "85711"},
+		{UserID: 2, Age: 53, Gender: "F", Occupation: "none", ZipCode: "94043"},
+		{UserID: 3, Age: 23, Gender: "M", Occupation: "writer", ZipCode: "32067"},
+	}
+	if !reflect.DeepEqual(users, wantUsers) {
+		t.Errorf("got users %+v, want %+v", users, wantUsers)
+	}
+
+	ratings, err := tables.Read[tables.Rating](filepath.Join(out, ratingsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// n = 4 per user: n_test = max(1, floor(0.8 + 0.5)) = 1, then 3 remain:
+	// the last is validation, two are train.
+	var got []string
+	for _, r := range ratings {
+		got = append(got, fmt.Sprintf("%d:%d#%d:%s", r.UserID, r.MovieID, r.Position, r.Split))
+	}
+	want := []string{
+		"1:1#0:train", "1:2#1:train", "1:267#2:validation", "1:1633#3:test", // tie on time: by movie id
+		"2:1#0:train", "2:2#1:train", "2:267#2:validation", "2:1633#3:test",
+		"3:267#0:train", "3:1#1:train", "3:2#2:validation", "3:1633#3:test",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got ratings %v\nwant %v", got, want)
+	}
+	if r := ratings[0]; r.Rating != 2 || r.Timestamp != 881250949000 {
+		t.Errorf("got first rating %+v, want rating 2 at 881250949000 ms", r)
+	}
+
+	seqs, err := tables.Read[tables.Sequence](filepath.Join(out, sequencesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSeq := tables.Sequence{UserID: 3, MovieIDs: []int32{267, 1, 2, 1633}, Timestamps: []int64{881250500000, 881250600000, 881250700000, 881250800000},
+		Ratings: []int32{4, 4, 4, 4}, NTrain: 2, NVal: 1, NTest: 1}
+	if len(seqs) != 3 || !reflect.DeepEqual(seqs[2], wantSeq) {
+		t.Errorf("got sequences %+v, want 3 with the last %+v", seqs, wantSeq)
+	}
+
+	genres, err := tables.Read[tables.Genre](filepath.Join(out, genresFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []tables.Genre{{GenreID: 0, Name: "unknown"}, {GenreID: 1, Name: "Action"}, {GenreID: 2, Name: "Comedy"}}; !reflect.DeepEqual(genres, want) {
+		t.Errorf("got genres %+v, want %+v", genres, want)
+	}
+	occ, err := tables.Read[tables.Occupation](filepath.Join(out, occupationsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []tables.Occupation{{OccupationID: 0, Name: "artist"}, {OccupationID: 1, Name: "none"}, {OccupationID: 2, Name: "writer"}}; !reflect.DeepEqual(occ, want) {
+		t.Errorf("got occupations %+v, want %+v", occ, want)
+	}
+
+	m, err := runmetrics.Read(metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]int64{"raw_ratings": 14, "raw_users": 4, "raw_movies": 5, "movies": 4, "users": 3, "ratings": 12, "sequences": 3, "genres": 3, "occupations": 3, "train": 6, "validation": 3, "test": 3} {
+		if m.Rows[name] != want {
+			t.Errorf("got rows[%s] = %d, want %d", name, m.Rows[name], want)
+		}
+	}
+	if len(m.Inputs) != 5 || len(m.Outputs) != 6 {
+		t.Errorf("got %d inputs and %d outputs, want 5 and 6", len(m.Inputs), len(m.Outputs))
+	}
+	kcore := m.Figures["kcore"].(map[string]any)
+	iters := kcore["iterations"].([]any)
+	first := iters[0].(map[string]any)
+	if len(iters) != 2 || first["movies_dropped"] != 1.0 || first["users_dropped"] != 1.0 {
+		t.Errorf("got k-core iterations %v, want 2, the first dropping 1 movie and 1 user", iters)
+	}
+	split := m.Figures["split"].(map[string]any)
+	if split["train"] != 6.0 || split["validation"] != 3.0 || split["test"] != 3.0 {
+		t.Errorf("got split summary %v, want train 6, validation 3, test 3", split)
+	}
+	if m.Params["split"] != "temporal" || m.Params["min_ratings_per_user"] != 3.0 || m.ParamsHash == "" {
+		t.Errorf("got params %v hash %s", m.Params, m.ParamsHash)
+	}
+	if len(m.Checks) < 15 {
+		t.Errorf("got %d checks, want every validation check recorded", len(m.Checks))
+	}
+	for _, c := range m.Checks {
+		if !c.Passed {
+			t.Errorf("check %q failed in a successful run", c.Name)
+		}
+	}
+}
+
+func TestRunLeaveOneOut(t *testing.T) {
+	raw := writeRaw(t, nil)
+	out := t.TempDir()
+	p := tinyParams
+	p.Split = "leave_one_out"
+	if err := run(newConfig(raw, out, filepath.Join(out, "m.json"), p)); err != nil {
+		t.Fatal(err)
+	}
+	seqs, err := tables.Read[tables.Sequence](filepath.Join(out, sequencesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range seqs {
+		if s.NTrain != 2 || s.NVal != 1 || s.NTest != 1 {
+			t.Errorf("user %d: got %d/%d/%d, want 2/1/1", s.UserID, s.NTrain, s.NVal, s.NTest)
+		}
+	}
+}
+
+// snapshot reads every file of dir.
+func snapshot(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = b
+	}
+	return files
+}
+
+func TestRunFailureWritesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, body, want string
+	}{
+		{"bad rating", "u.data", strings.Replace(tinyRaw["u.data"], "3\t2\t4\t", "3\t2\t9\t", 1), "u.data:10: rating 9: want 1..5"},
+		{"k-core empties everything", "u.data", "4\t5\t4\t881250500\n", "k-core left no interactions"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			metrics := filepath.Join(out, "m.json")
+			err := run(newConfig(writeRaw(t, map[string]string{tc.file: tc.body}), out, metrics, tinyParams))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("got %v for the output directory, want it never created", err)
+			}
+		})
+	}
+}
+
+const realDir = "/work/shared/data/ml-100k"
+
+// TestRealDeterministic runs the stage twice on ML-100K: the tables must be
+// byte-identical.
+func TestRealDeterministic(t *testing.T) {
+	raw := realDir
+	if _, err := os.Stat(realDir); err != nil {
+		raw = writeRaw(t, nil) // still check determinism on the tiny data
+	}
+	p := defaultParams()
+	if raw != realDir {
+		p = tinyParams
+	}
+	var outs []map[string][]byte
+	for i := range 2 {
+		out := filepath.Join(t.TempDir(), fmt.Sprint("out", i))
+		if err := run(newConfig(raw, out, filepath.Join(t.TempDir(), "m.json"), p)); err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, snapshot(t, out))
+	}
+	if len(outs[0]) != 6 {
+		t.Fatalf("got %d output files, want 6", len(outs[0]))
+	}
+	for name, b := range outs[0] {
+		if !bytes.Equal(b, outs[1][name]) {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+}
+
+// BenchmarkRunML100K times the whole stage on ML-100K (read, validate,
+// k-core, order, split, write six tables and the metrics).
+func BenchmarkRunML100K(b *testing.B) {
+	if _, err := os.Stat(realDir); err != nil {
+		b.Skipf("real data not available: %v", err)
+	}
+	out := b.TempDir()
+	cfg := newConfig(realDir, out, filepath.Join(out, "m.json"), defaultParams())
+	for b.Loop() {
+		if err := run(cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestMain keeps the stage's progress lines out of the test output unless
+// -v is given.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if !testing.Verbose() {
+		log.SetOutput(io.Discard)
+	}
+	os.Exit(m.Run())
+}
+
+// TestMetricsRecordTheSectionAsGiven: the Makefile compares the params in
+// the metrics with params.yaml, so a partial section must be recorded as
+// given, without the defaults filled in.
+func TestMetricsRecordTheSectionAsGiven(t *testing.T) {
+	tree := params.FromMap(map[string]any{
+		section: map[string]any{"min_ratings_per_user": 3, "min_ratings_per_movie": 2},
+		"other": map[string]any{"epochs": 3},
+	})
+	p, err := decodeParams(tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	metrics := filepath.Join(out, "m.json")
+	if err := run(config{Raw: writeRaw(t, nil), Out: out, Metrics: metrics, Params: p, Tree: tree}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := runmetrics.Read(metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"min_ratings_per_user": 3.0, "min_ratings_per_movie": 2.0}
+	if !reflect.DeepEqual(m.Params, want) || m.ParamsHash != tree.Hash(section) {
+		t.Errorf("got params %v hash %s, want %v hash %s", m.Params, m.ParamsHash, want, tree.Hash(section))
+	}
+	if m.Figures["split"].(map[string]any)["method"] != "temporal" {
+		t.Errorf("got split %v, want the default temporal", m.Figures["split"])
+	}
+}

@@ -1,0 +1,2 @@
+// Train-twotower trains the two-tower retrieval model (TODO manual).
+package main

@@ -1,0 +1,85 @@
+package bert4rec
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/moviegenie/pipeline/pkg/eval"
+	"github.com/moviegenie/pipeline/pkg/features"
+	"github.com/moviegenie/pipeline/pkg/tables"
+)
+
+// realInputs loads the real split and features from the repository's
+// data/ directory, or from the directories named by BERT4REC_PROCESSED and
+// BERT4REC_FEATURES; it skips the benchmark when they are absent.
+func realInputs(b *testing.B, T int) *inputs {
+	processed := os.Getenv("BERT4REC_PROCESSED")
+	if processed == "" {
+		processed = filepath.Join("..", "..", "data", "processed")
+	}
+	feats := os.Getenv("BERT4REC_FEATURES")
+	if feats == "" {
+		feats = filepath.Join("..", "..", "data", "features")
+	}
+	if _, err := os.Stat(filepath.Join(feats, features.WindowsFile)); err != nil {
+		b.Skipf("no real data (%v): run make features, or set BERT4REC_PROCESSED and BERT4REC_FEATURES", err)
+	}
+	s, err := eval.LoadSplit(filepath.Join(processed, SequencesFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	movies, err := tables.Read[features.MovieFeature](filepath.Join(feats, features.MovieFeaturesFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	seqs, err := tables.Read[features.TrainSequence](filepath.Join(feats, features.TrainSequencesFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	windows, err := tables.Read[features.Window](filepath.Join(feats, features.WindowsFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	in, err := assemble(s, movies, seqs, windows, T)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return in
+}
+
+// cpuSeconds is the process's user+system CPU time: on a shared machine it
+// tells the work done apart from the waiting.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+// BenchmarkEpoch times one training epoch (no validation) on the real
+// data at the seed params (C=128, L=4, NH=4, B=256, T=50) and reports
+// seconds per epoch. Other processes on the machine skew it: report
+// medians of -count runs.
+func BenchmarkEpoch(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.MaxLen = 50
+	in := realInputs(b, cfg.MaxLen)
+	b.Run("ML100K_C128_L4_B256_T50", func(b *testing.B) {
+		cfg.Epochs = 1
+		m := NewModel(cfg, len(in.movieIDs))
+		b.ResetTimer()
+		start, cpu := time.Now(), cpuSeconds()
+		for range b.N {
+			if _, err := Train(m, in.data, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(time.Since(start).Seconds()/float64(b.N), "s/epoch")
+		b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu-s/epoch")
+	})
+}

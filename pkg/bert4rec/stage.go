@@ -1,0 +1,321 @@
+package bert4rec
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/moviegenie/pipeline/pkg/eval"
+	"github.com/moviegenie/pipeline/pkg/features"
+	"github.com/moviegenie/pipeline/pkg/linalg"
+	"github.com/moviegenie/pipeline/pkg/params"
+	"github.com/moviegenie/pipeline/pkg/progress"
+	"github.com/moviegenie/pipeline/pkg/runmetrics"
+	"github.com/moviegenie/pipeline/pkg/tables"
+)
+
+// StageName is the name of the training stage (metrics, logs).
+const StageName = "train-bert4rec"
+
+// TopN is the length of every user's list in the recs file.
+const TopN = 100
+
+// KNNNeighbours is the neighbourhood size of the ItemKNN baseline reported
+// beside the model (RecBole's default k = 100).
+const KNNNeighbours = 100
+
+// Stage is one run of the train-bert4rec stage: where its inputs and
+// outputs are, and its params.
+type Stage struct {
+	Processed string // data/processed (sequences.parquet)
+	Features  string // data/features (movie_features, train_sequences, bert4rec_windows)
+	Model     string // models/bert4rec.bin
+	Recs      string // data/recs/bert4rec.parquet
+	Metrics   string // metrics/bert4rec.json
+
+	Params *params.Params // the whole tree; its Section is recorded in the metrics
+	Cfg    Config         // DecodeConfig(Params)
+	Stderr io.Writer      // progress lines
+}
+
+// inputs is what the stage reads, checked for consistency.
+type inputs struct {
+	split    *eval.Split
+	movieIDs []int32 // vocabulary: movie_idx i+1 -> movie id
+	data     TrainData
+	nWindows int
+}
+
+// Run trains the model, picks its best epoch on the validation items,
+// scores the test part, and writes the model file, the recs file and, last,
+// the metrics file.
+func (st *Stage) Run() error {
+	rec := runmetrics.Start(StageName)
+	rec.SetParams(st.Params, Section)
+	rec.Env.BLAS = linalg.Backend()
+	rep := progress.New(st.Stderr, StageName, st.Cfg.Epochs)
+	cfg := st.Cfg
+
+	in, err := st.read(rec)
+	if err != nil {
+		return err
+	}
+	s, V := in.split, len(in.movieIDs)
+	rep.Logf("%d users, %d movies, %d windows (+%d mask-last), T=%d C=%d L=%d NH=%d, blas %s",
+		len(s.Users), V, in.nWindows, len(in.data.Recent)*btoi(cfg.MaskLast), cfg.MaxLen, cfg.HiddenSize, cfg.NumLayers, cfg.NumHeads, linalg.Backend())
+
+	m := NewModel(cfg, V)
+	m.MovieIDs = in.movieIDs
+	scores := make([]float32, len(s.Users)*V)
+	hists := make([][]int32, len(s.Users))
+	rankAll := func(t eval.Target, k int) []eval.Ranking {
+		for i := range s.Users {
+			hists[i] = toIdx(s, s.Users[i].History(t))
+		}
+		m.ScoreNext(hists, scores)
+		out := make([]eval.Ranking, len(s.Users))
+		for i := range s.Users {
+			out[i] = s.Rank(&s.Users[i], t, scores[i*V:(i+1)*V], k)
+		}
+		return out
+	}
+	validate := func(m *Model) (map[string]float64, error) {
+		return eval.Evaluate(s, eval.Validation, rankAll(eval.Validation, 10), eval.DefaultKs)
+	}
+
+	res, err := Train(m, in.data, Options{Validate: validate, Progress: &epochReporter{rep}})
+	if err != nil {
+		return err
+	}
+	rep.Done()
+	if res.StoppedEarly {
+		rep.Logf("early stopping after epoch %d: no better validation %s since epoch %d", len(res.Curve), SelectMetric, res.BestEpoch)
+	}
+	rep.Logf("best epoch %d: validation %s", res.BestEpoch, eval.Metrics(res.BestVal))
+
+	// Test: touched once, with the best epoch's weights.
+	tstart := time.Now()
+	rankings := rankAll(eval.Test, TopN)
+	testM, err := eval.Evaluate(s, eval.Test, rankings, eval.RetrievalKs)
+	if err != nil {
+		return fmt.Errorf("evaluate test: %w", err)
+	}
+	testSeconds := time.Since(tstart).Seconds()
+	pop, err := eval.Evaluate(s, eval.Test, eval.Popularity(s, eval.Test, TopN), eval.RetrievalKs)
+	if err != nil {
+		return fmt.Errorf("evaluate popularity: %w", err)
+	}
+	knn, err := eval.Evaluate(s, eval.Test, eval.ItemKNN(s, eval.Test, TopN, KNNNeighbours), eval.RetrievalKs)
+	if err != nil {
+		return fmt.Errorf("evaluate itemknn: %w", err)
+	}
+	rep.Logf("test bert4rec:   %v", testM)
+	rep.Logf("test popularity: %v", pop)
+	rep.Logf("test itemknn:    %v", knn)
+
+	// Outputs, metrics last.
+	if err := m.Save(st.Model); err != nil {
+		return err
+	}
+	if err := rec.AddOutput(st.Model); err != nil {
+		return err
+	}
+	recs := eval.ToRecs(rankings)
+	if err := eval.WriteRecs(st.Recs, recs); err != nil {
+		return err
+	}
+	if err := rec.AddOutput(st.Recs); err != nil {
+		return err
+	}
+	rec.Rows["users"] = int64(len(s.Users))
+	rec.Rows["movies"] = int64(V)
+	rec.Rows["windows"] = int64(in.nWindows)
+	rec.Rows["recs"] = int64(len(recs))
+	rec.Models = map[string]map[string]float64{"bert4rec": testM, "popularity": pop, "itemknn": knn}
+	var epochSecs, trainSecs, valSecs []float64
+	var trainTotal float64
+	for _, e := range res.Curve {
+		rec.Curve = append(rec.Curve, runmetrics.Epoch{Epoch: e.Epoch, TrainLoss: e.Loss, Seconds: e.TrainSeconds + e.ValSeconds, LR: e.LR, Val: e.Val})
+		epochSecs = append(epochSecs, e.TrainSeconds+e.ValSeconds)
+		trainSecs = append(trainSecs, e.TrainSeconds)
+		trainTotal += e.TrainSeconds
+		if e.Val != nil {
+			valSecs = append(valSecs, e.ValSeconds)
+		}
+	}
+	rec.Figures["architecture"] = Architecture
+	rec.Figures["config"] = cfg
+	rec.Figures["num_params"] = m.P.Len()
+	rec.Figures["best_epoch"] = res.BestEpoch
+	rec.Figures["best_val"] = res.BestVal
+	rec.Figures["epochs_run"] = len(res.Curve)
+	rec.Figures["stopped_early"] = res.StoppedEarly
+	rec.Figures["steps"] = res.Steps
+	rec.Figures["steps_per_epoch"] = res.StepsPerEpoch
+	rec.Figures["examples_per_epoch"] = res.Examples
+	rec.Figures["seconds_per_epoch_median"] = median(epochSecs)
+	rec.Figures["train_seconds_per_epoch_median"] = median(trainSecs)
+	rec.Figures["val_seconds_median"] = median(valSecs)
+	rec.Figures["train_seconds_total"] = trainTotal
+	rec.Figures["test_seconds"] = testSeconds
+	rec.Figures["split_target"] = "test: history train+validation, train+validation movies excluded"
+	return rec.Finish(st.Metrics)
+}
+
+// Architecture describes the network, for the metrics file.
+const Architecture = "BERT4Rec (Sun et al. 2019) in the layout of the original TensorFlow code: " +
+	"item + learned position embeddings, LayerNorm, dropout; post-LN transformer blocks " +
+	"(multi-head self-attention, dropout, residual, LayerNorm; FFN dense-GELU(tanh)-dense, dropout, residual, LayerNorm); " +
+	"masked-LM head dense-GELU-LayerNorm, output tied to the item embedding plus a bias, " +
+	"full softmax over all items at the masked positions (Cloze); no dropout on attention probabilities"
+
+// read loads and cross-checks the stage's inputs.
+func (st *Stage) read(rec *runmetrics.Run) (*inputs, error) {
+	seqPath := filepath.Join(st.Processed, SequencesFile)
+	mfPath := filepath.Join(st.Features, features.MovieFeaturesFile)
+	tsPath := filepath.Join(st.Features, features.TrainSequencesFile)
+	wPath := filepath.Join(st.Features, features.WindowsFile)
+	for _, p := range []string{seqPath, mfPath, tsPath, wPath} {
+		if err := rec.AddInput(p); err != nil {
+			return nil, fmt.Errorf("input: %w", err)
+		}
+	}
+	s, err := eval.LoadSplit(seqPath)
+	if err != nil {
+		return nil, err
+	}
+	movies, err := tables.Read[features.MovieFeature](mfPath)
+	if err != nil {
+		return nil, err
+	}
+	seqs, err := tables.Read[features.TrainSequence](tsPath)
+	if err != nil {
+		return nil, err
+	}
+	windows, err := tables.Read[features.Window](wPath)
+	if err != nil {
+		return nil, err
+	}
+	in, err := assemble(s, movies, seqs, windows, st.Cfg.MaxLen)
+	if err != nil {
+		return nil, err
+	}
+	rec.AddCheck("vocabulary matches the split's catalogue", true, fmt.Sprintf("%d movies, movie_idx 1..%d by movie id", len(movies), len(movies)))
+	rec.AddCheck("train_sequences match the split's train and validation parts", true, fmt.Sprintf("%d users", len(seqs)))
+	rec.AddCheck("windows within max_len, from the train part", true, fmt.Sprintf("%d windows, T=%d", len(windows), st.Cfg.MaxLen))
+	return in, nil
+}
+
+// assemble checks that the feature files agree with the split (same
+// movies in the same order, same train and validation parts, windows cut
+// from the train parts and at most T long) and builds the training data.
+func assemble(s *eval.Split, movies []features.MovieFeature, seqs []features.TrainSequence, windows []features.Window, T int) (*inputs, error) {
+	if len(movies) != len(s.Movies) {
+		return nil, fmt.Errorf("%s has %d movies, %s %d: rebuild the features", features.MovieFeaturesFile, len(movies), SequencesFile, len(s.Movies))
+	}
+	ids := make([]int32, len(movies))
+	for i, mv := range movies {
+		if mv.MovieIdx != int32(i+1) || mv.MovieID != s.Movies[i] {
+			return nil, fmt.Errorf("%s row %d: movie_idx %d movie_id %d, want movie_idx %d movie_id %d (movies sorted by id)",
+				features.MovieFeaturesFile, i, mv.MovieIdx, mv.MovieID, i+1, s.Movies[i])
+		}
+		ids[i] = mv.MovieID
+	}
+	V := len(ids)
+	byUser := map[int32]*eval.User{}
+	for i := range s.Users {
+		byUser[s.Users[i].UserID] = &s.Users[i]
+	}
+	trainOf := make(map[int32][]int32, len(seqs)) // user_idx -> train items
+	for _, q := range seqs {
+		u := byUser[q.UserID]
+		if u == nil {
+			return nil, fmt.Errorf("%s: user %d is not in %s", features.TrainSequencesFile, q.UserID, SequencesFile)
+		}
+		if !slices.Equal(toIdx(s, u.Train), q.Items) || !slices.Equal(toIdx(s, u.Val), q.ValItems) {
+			return nil, fmt.Errorf("%s: user %d: train or validation items differ from %s: rebuild the features", features.TrainSequencesFile, q.UserID, SequencesFile)
+		}
+		trainOf[q.UserIdx] = q.Items
+	}
+	if len(seqs) != len(s.Users) {
+		return nil, fmt.Errorf("%s has %d users, %s %d: rebuild the features", features.TrainSequencesFile, len(seqs), SequencesFile, len(s.Users))
+	}
+	in := &inputs{split: s, movieIDs: ids, nWindows: len(windows)}
+	recent := map[int32][]int32{}
+	for i, w := range windows {
+		tr, ok := trainOf[w.UserIdx]
+		if !ok {
+			return nil, fmt.Errorf("%s row %d: user_idx %d has no train sequence", features.WindowsFile, i, w.UserIdx)
+		}
+		if len(w.Items) > T {
+			return nil, fmt.Errorf("%s row %d: window of %d items, longer than max_len %d: the features were cut with another max_sequence_length", features.WindowsFile, i, len(w.Items), T)
+		}
+		if err := checkWindow(w.Items, T, V); err != nil {
+			return nil, fmt.Errorf("%s row %d: %w", features.WindowsFile, i, err)
+		}
+		if st := int(w.Start); st < 0 || st+len(w.Items) > len(tr) || !slices.Equal(tr[st:st+len(w.Items)], w.Items) {
+			return nil, fmt.Errorf("%s row %d: window is not the train part of user_idx %d at %d", features.WindowsFile, i, w.UserIdx, w.Start)
+		}
+		in.data.Windows = append(in.data.Windows, w.Items)
+		if w.WindowIdx == 0 {
+			recent[w.UserIdx] = w.Items
+		}
+	}
+	users := make([]int32, 0, len(recent))
+	for u := range recent {
+		users = append(users, u)
+	}
+	sort.Slice(users, func(i, j int) bool { return users[i] < users[j] })
+	for _, u := range users {
+		in.data.Recent = append(in.data.Recent, recent[u])
+	}
+	return in, nil
+}
+
+// toIdx maps movie ids of the split to movie_idx (dense index + 1).
+func toIdx(s *eval.Split, ids []int32) []int32 {
+	out := make([]int32, len(ids))
+	for i, id := range ids {
+		d, ok := s.Index(id)
+		if !ok {
+			panic(fmt.Sprintf("bert4rec: movie %d not in the split", id))
+		}
+		out[i] = int32(d + 1)
+	}
+	return out
+}
+
+func median(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	y := slices.Clone(x)
+	slices.Sort(y)
+	if n := len(y); n%2 == 1 {
+		return y[n/2]
+	} else {
+		return (y[n/2-1] + y[n/2]) / 2
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// epochReporter passes the selection metrics, not all of them, to the
+// progress line.
+type epochReporter struct{ *progress.Reporter }
+
+func (r *epochReporter) EndEpoch(loss float64, val map[string]float64) {
+	var short map[string]float64
+	if val != nil {
+		short = map[string]float64{"ndcg@10": val["ndcg@10"], "recall@10": val["recall@10"]}
+	}
+	r.Reporter.EndEpoch(loss, short)
+}

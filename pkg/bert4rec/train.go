@@ -1,0 +1,241 @@
+package bert4rec
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/moviegenie/pipeline/pkg/nn"
+	"github.com/moviegenie/pipeline/pkg/progress"
+)
+
+// SelectMetric is the validation metric that picks the best epoch.
+const SelectMetric = "ndcg@10"
+
+// adamEps is Adam's epsilon (PyTorch's default).
+const adamEps = 1e-8
+
+// TrainData is what a model learns from: movie_idx sequences, oldest
+// first.
+type TrainData struct {
+	// Windows are the Cloze examples (bert4rec_windows.parquet), each
+	// 1..T items; their masks are drawn anew every epoch.
+	Windows [][]int32
+	// Recent holds each user's most recent window (window 0), used for the
+	// mask-last examples when Config.MaskLast is set.
+	Recent [][]int32
+}
+
+// Options are the hooks of a training run; all may be zero.
+type Options struct {
+	// Validate scores the model on the validation data and returns its
+	// metrics; SelectMetric picks the best epoch, whose weights the model
+	// holds when Train returns. nil: no validation, the last epoch is kept.
+	Validate func(m *Model) (map[string]float64, error)
+	// Progress receives the epochs and batches (nil: none); a
+	// *progress.Reporter is one.
+	Progress Reporter
+}
+
+// Reporter is what Train tells about its progress (*progress.Reporter).
+type Reporter interface {
+	StartEpoch(epoch, batches int)
+	Batch(j int, loss float64)
+	EndEpoch(loss float64, val map[string]float64)
+}
+
+var _ Reporter = (*progress.Reporter)(nil)
+
+// EpochStats is one epoch of a training run.
+type EpochStats struct {
+	Epoch        int
+	Loss         float64 // mean cross-entropy over the epoch's masked positions
+	LR           float64 // learning rate of the epoch's last step
+	TrainSeconds float64
+	ValSeconds   float64            // 0 when not validated
+	Val          map[string]float64 // nil when not validated
+}
+
+// Result summarises a training run.
+type Result struct {
+	Curve         []EpochStats
+	BestEpoch     int                // epoch whose weights the model holds
+	BestVal       map[string]float64 // its validation metrics (nil without validation)
+	Steps         int                // optimiser steps taken
+	StepsPerEpoch int
+	Examples      int // training examples per epoch
+	StoppedEarly  bool
+}
+
+// Train trains m on data for up to m.Cfg.Epochs epochs with AdamW, drawing
+// every random choice (example order, masks, dropout) from m.Cfg.Seed, so
+// the same model, data and config give bit-identical weights on the same
+// machine and matrix backend. It returns an error if the loss stops being
+// finite, a window is empty or longer than T, or Validate fails.
+func Train(m *Model, data TrainData, opts Options) (*Result, error) {
+	cfg := m.Cfg
+	T, V, B := cfg.MaxLen, m.V, cfg.BatchSize
+	for i, w := range data.Windows {
+		if err := checkWindow(w, T, V); err != nil {
+			return nil, fmt.Errorf("window %d: %w", i, err)
+		}
+	}
+	recent := data.Recent
+	if !cfg.MaskLast {
+		recent = nil
+	}
+	for i, w := range recent {
+		if err := checkWindow(w, T, V); err != nil {
+			return nil, fmt.Errorf("recent window %d: %w", i, err)
+		}
+	}
+	nEx := len(data.Windows) + len(recent)
+	if nEx == 0 {
+		return nil, fmt.Errorf("no training windows")
+	}
+	stepsPerEpoch := (nEx + B - 1) / B
+	sched := cfg.schedule(cfg.Epochs * stepsPerEpoch)
+	opt := nn.NewAdamW(m.P, float32(cfg.Beta1), float32(cfg.Beta2), adamEps, float32(cfg.WeightDecay))
+
+	res := &Result{StepsPerEpoch: stepsPerEpoch, Examples: nEx}
+	ws := &workspace{train: true}
+	var bt batch
+	seqs := make([]seqInput, B)
+	order := make([]int, nEx)
+	var best []float32
+	bestScore := math.Inf(-1)
+	step := 0
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		start := time.Now()
+		if opts.Progress != nil {
+			opts.Progress.StartEpoch(epoch, stepsPerEpoch)
+		}
+		rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(epoch)))
+		for i := range order {
+			order[i] = i
+		}
+		rng.Shuffle(nEx, func(i, j int) { order[i], order[j] = order[j], order[i] })
+		var lossSum float64
+		var masked int
+		var lr float32
+		for j := 0; j < stepsPerEpoch; j++ {
+			chunk := order[j*B : min(nEx, (j+1)*B)]
+			for k, idx := range chunk {
+				if idx < len(data.Windows) {
+					clozeMask(&seqs[k], data.Windows[idx], cfg, V, rng)
+				} else {
+					lastMask(&seqs[k], recent[idx-len(data.Windows)], V)
+				}
+			}
+			bt.pack(seqs[:len(chunk)], T, V, cfg.NumHeads)
+			m.P.ZeroGrad()
+			m.forward(ws, &bt, true, uint64(step))
+			loss := m.lossBackward(ws, &bt, true)
+			if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
+				return nil, fmt.Errorf("training diverged: loss %v at epoch %d step %d (lower learning_rate or set grad_clip)", loss, epoch, step)
+			}
+			if cfg.GradClip > 0 {
+				nn.ClipGradNorm(m.P, float32(cfg.GradClip))
+			}
+			lr = sched.LR(step)
+			opt.Step(m.P, lr)
+			step++
+			lossSum += float64(loss) * float64(bt.M)
+			masked += bt.M
+			if opts.Progress != nil {
+				opts.Progress.Batch(j+1, float64(loss))
+			}
+		}
+		es := EpochStats{Epoch: epoch, Loss: lossSum / float64(masked), LR: float64(lr), TrainSeconds: time.Since(start).Seconds()}
+		if opts.Validate != nil && (epoch%cfg.EvalEvery == 0 || epoch == cfg.Epochs) {
+			vstart := time.Now()
+			val, err := opts.Validate(m)
+			if err != nil {
+				return nil, fmt.Errorf("validate epoch %d: %w", epoch, err)
+			}
+			es.Val, es.ValSeconds = val, time.Since(vstart).Seconds()
+			if s, ok := val[SelectMetric]; !ok {
+				return nil, fmt.Errorf("validate epoch %d: no %s in the metrics", epoch, SelectMetric)
+			} else if s > bestScore {
+				bestScore, res.BestEpoch, res.BestVal = s, epoch, val
+				best = append(best[:0], m.P.Data...)
+			}
+		}
+		res.Curve = append(res.Curve, es)
+		if opts.Progress != nil {
+			opts.Progress.EndEpoch(es.Loss, es.Val)
+		}
+		if opts.Validate != nil && cfg.Patience > 0 && epoch-res.BestEpoch >= cfg.Patience {
+			res.StoppedEarly = epoch < cfg.Epochs
+			break
+		}
+	}
+	res.Steps = step
+	if best != nil {
+		copy(m.P.Data, best)
+	} else {
+		res.BestEpoch = len(res.Curve)
+	}
+	return res, nil
+}
+
+// checkWindow reports a window the model cannot take.
+func checkWindow(w []int32, T, V int) error {
+	if len(w) < 1 || len(w) > T {
+		return fmt.Errorf("%d items, want 1..%d", len(w), T)
+	}
+	for _, it := range w {
+		if it < 1 || int(it) > V {
+			return fmt.Errorf("movie_idx %d outside 1..%d", it, V)
+		}
+	}
+	return nil
+}
+
+// ScoreNext scores every item as the next one after each history:
+// out[i*V + j] is the score of movie_idx j+1 after histories[i] (movie_idx,
+// oldest first; only the last T-1 items are read, followed by [MASK]). out
+// must hold len(histories)·V floats. Histories are processed in batches of
+// Cfg.BatchSize. It panics on a movie_idx outside 1..V. Not safe for
+// concurrent use on one Model.
+func (m *Model) ScoreNext(histories [][]int32, out []float32) {
+	V, T, B := m.V, m.Cfg.MaxLen, m.Cfg.BatchSize
+	if len(out) < len(histories)*V {
+		panic(fmt.Sprintf("bert4rec: ScoreNext: out has %d floats, need %d", len(out), len(histories)*V))
+	}
+	if m.infer == nil {
+		m.infer = &inferState{}
+	}
+	st := m.infer
+	if len(st.seqs) < B {
+		st.seqs = make([]seqInput, B)
+	}
+	for i0 := 0; i0 < len(histories); i0 += B {
+		hs := histories[i0:min(len(histories), i0+B)]
+		for k, h := range hs {
+			for _, it := range h {
+				if it < 1 || int(it) > V {
+					panic(fmt.Sprintf("bert4rec: ScoreNext: movie_idx %d outside 1..%d", it, V))
+				}
+			}
+			nextInput(&st.seqs[k], h, T, V)
+		}
+		st.b.pack(st.seqs[:len(hs)], T, V, m.Cfg.NumHeads)
+		m.forward(&st.ws, &st.b, false, 0)
+		st.logits = grow(st.logits, st.b.M*V)
+		m.logits(st.logits, &st.ws, st.b.M)
+		// Rows come in packed order: put each back at its history's place.
+		for r, s := range st.b.seqOf {
+			copy(out[(i0+int(s))*V:(i0+int(s)+1)*V], st.logits[r*V:(r+1)*V])
+		}
+	}
+}
+
+// inferState is the reusable state of ScoreNext.
+type inferState struct {
+	ws     workspace
+	b      batch
+	seqs   []seqInput
+	logits []float32
+}

@@ -1,0 +1,99 @@
+package db
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/moviegenie/pipeline/pkg/eval"
+	"github.com/moviegenie/pipeline/pkg/runmetrics"
+	"github.com/moviegenie/pipeline/pkg/tables"
+)
+
+// pending is a parquet file being read (and checksummed) in the
+// background, so that reading the next file overlaps inserting this one.
+type pending[T any] struct {
+	path string
+	done chan struct{}
+	rows []T
+	info runmetrics.FileInfo
+	err  error
+}
+
+// readAsync starts reading path in a goroutine once every channel in after
+// is closed. The error, if any, names the file (and the column at fault
+// when the schema differs).
+func readAsync[T any](path string, after ...<-chan struct{}) *pending[T] {
+	p := &pending[T]{path: path, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		for _, c := range after {
+			<-c
+		}
+		info, err := runmetrics.Describe(path)
+		if err != nil {
+			p.err = fmt.Errorf("read %s: %w", path, err)
+			return
+		}
+		p.info = info
+		p.rows, p.err = tables.Read[T](path)
+	}()
+	return p
+}
+
+// wait returns the rows once read, and records the file as an input of
+// the build.
+func (p *pending[T]) wait(b *builder) ([]T, error) {
+	select {
+	case <-p.done:
+	case <-b.ctx.Done():
+		return nil, b.ctx.Err()
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	b.res.Inputs = append(b.res.Inputs, p.info)
+	return p.rows, nil
+}
+
+// reads holds the pending reads of every parquet input.
+type reads struct {
+	genres      *pending[tables.Genre]
+	occupations *pending[tables.Occupation]
+	movies      *pending[tables.Movie]
+	users       *pending[tables.User]
+	ratings     *pending[tables.Rating]
+	recs        []*pending[eval.Rec]
+	vectors     []*pending[VectorRow]
+	text        *pending[textEmbeddingRow]
+}
+
+// startReads starts reading every parquet input: the processed tables at
+// once, since they are inserted first, then the model files one after the
+// other, in the order they are inserted, so that reading the next file
+// overlaps inserting the previous one without competing with it for more
+// than one core.
+func startReads(in Inputs) *reads {
+	path := func(name string) string { return filepath.Join(in.Processed, name+".parquet") }
+	r := &reads{
+		genres:      readAsync[tables.Genre](path("genres")),
+		occupations: readAsync[tables.Occupation](path("occupations")),
+		movies:      readAsync[tables.Movie](path("movies")),
+		users:       readAsync[tables.User](path("users")),
+		ratings:     readAsync[tables.Rating](path("ratings")),
+	}
+	prev := []<-chan struct{}{r.genres.done, r.occupations.done, r.movies.done, r.users.done, r.ratings.done}
+	for _, mf := range in.Recs {
+		p := readAsync[eval.Rec](mf.Path, prev...)
+		r.recs = append(r.recs, p)
+		prev = []<-chan struct{}{p.done}
+	}
+	for _, mf := range in.Vectors {
+		p := readAsync[VectorRow](mf.Path, prev...)
+		r.vectors = append(r.vectors, p)
+		prev = []<-chan struct{}{p.done}
+	}
+	if in.TextEmbeddings != "" {
+		r.text = readAsync[textEmbeddingRow](in.TextEmbeddings, prev...)
+	}
+	return r
+}

@@ -1,0 +1,60 @@
+package features
+
+import (
+	"path/filepath"
+
+	"github.com/moviegenie/pipeline/pkg/tables"
+)
+
+// Input file names in the processed directory. sequences.parquet is not
+// read: ratings.parquet carries the same sequences with a split per row.
+const (
+	MoviesFile      = "movies.parquet"
+	UsersFile       = "users.parquet"
+	RatingsFile     = "ratings.parquet"
+	GenresFile      = "genres.parquet"
+	OccupationsFile = "occupations.parquet"
+)
+
+// Inputs are the processed tables the features are computed from.
+type Inputs struct {
+	Movies      []tables.Movie
+	Users       []tables.User
+	Ratings     []tables.Rating
+	Genres      []tables.Genre
+	Occupations []tables.Occupation
+}
+
+// InputPaths lists the files ReadInputs reads from dir, in reading order.
+func InputPaths(dir string) []string {
+	names := []string{GenresFile, OccupationsFile, MoviesFile, UsersFile, RatingsFile}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = filepath.Join(dir, n)
+	}
+	return out
+}
+
+// ReadInputs reads the processed tables from dir. A missing file, a
+// missing or mistyped column or an empty table is an error naming the file
+// (and the column).
+func ReadInputs(dir string) (*Inputs, error) {
+	var in Inputs
+	var err error
+	if in.Genres, err = tables.Read[tables.Genre](filepath.Join(dir, GenresFile)); err != nil {
+		return nil, err
+	}
+	if in.Occupations, err = tables.Read[tables.Occupation](filepath.Join(dir, OccupationsFile)); err != nil {
+		return nil, err
+	}
+	if in.Movies, err = tables.Read[tables.Movie](filepath.Join(dir, MoviesFile)); err != nil {
+		return nil, err
+	}
+	if in.Users, err = tables.Read[tables.User](filepath.Join(dir, UsersFile)); err != nil {
+		return nil, err
+	}
+	if in.Ratings, err = tables.Read[tables.Rating](filepath.Join(dir, RatingsFile)); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}

@@ -1,0 +1,3 @@
+// Package semantic is natural-language movie search: the index that the
+// semantic stage builds and the queries it answers.
+package semantic

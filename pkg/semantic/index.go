@@ -1,0 +1,474 @@
+package semantic
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"github.com/moviegenie/pipeline/pkg/features"
+	"github.com/moviegenie/pipeline/pkg/tables"
+	"github.com/moviegenie/pipeline/pkg/textembed"
+)
+
+// Movie is one movie of the index.
+type Movie struct {
+	ID         int32
+	Title      string // as in MovieLens: "Godfather, The (1972)"
+	CleanTitle string // as a reader writes it: "The Godfather"
+	Year       int    // release year, 0 when unknown
+	Genres     []string
+}
+
+// Index is a loaded or freshly built search index. It is read-only and
+// safe for concurrent searches.
+type Index struct {
+	cfg   Config // the params it was built with
+	stats Stats
+
+	genres   []string
+	genreIdx map[string]int
+	movies   []Movie // by movie id
+	mask     []uint64
+	byID     map[int32]int
+	pop      []float32 // popularity in [0, 1] (train+validation counts)
+	latest   int       // latest release year
+
+	// Lexical index over normalised title words.
+	vocab     []string // sorted
+	vocabIdx  map[string]int32
+	tokIDF    []float32
+	tokStop   []bool
+	tokNum    []bool  // all digits
+	tokLen    []int32 // in runes
+	maxIDF    float64
+	movieToks [][]int32 // distinct token ids of each title, in title order
+	postings  [][]int32 // token -> movies (ascending)
+	gramKeys  []string  // sorted padded trigrams
+	gramToks  [][]int32 // trigram -> tokens (ascending)
+	grams     map[string]int32
+	stemToks  map[string][]int32
+
+	// Text embeddings and the encoder that embeds queries into their space.
+	dim      int
+	emb      []float32 // len(movies) × dim
+	enc      *textembed.Encoder
+	encKnown map[string]bool
+
+	// Co-occurrence neighbours: movie i's are nbrIdx[nbrOff[i]:nbrOff[i+1]]
+	// with weights nbrW, best first.
+	nbrOff []int32
+	nbrIdx []int32
+	nbrW   []float32
+}
+
+// Stats describe an index.
+type Stats struct {
+	Movies              int     `json:"movies"`
+	Genres              int     `json:"genres"`
+	TitleVocabulary     int     `json:"title_vocabulary"`
+	Trigrams            int     `json:"trigrams"`
+	EncoderVocabulary   int     `json:"encoder_vocabulary"`
+	EmbeddingDim        int     `json:"embedding_dim"`
+	Interactions        int     `json:"cooccurrence_interactions"` // train+validation rows read
+	Users               int     `json:"cooccurrence_users"`
+	NeighbourPairs      int     `json:"neighbour_pairs"`
+	MoviesNoNeighbours  int     `json:"movies_without_neighbours"`
+	MeanNeighbours      float64 `json:"mean_neighbours"`
+	MoviesNoYear        int     `json:"movies_without_year"`
+	TestRowsIgnored     int     `json:"test_rows_ignored"`
+	EmbeddingZeroVector int     `json:"movies_with_zero_embedding"`
+}
+
+// Stats returns the index's figures.
+func (ix *Index) Stats() Stats { return ix.stats }
+
+// BuildConfig returns the params the index was built with.
+func (ix *Index) BuildConfig() Config { return ix.cfg }
+
+// Movies returns the indexed movies, by movie id. Do not modify.
+func (ix *Index) Movies() []Movie { return ix.movies }
+
+// Movie returns the movie with the given id.
+func (ix *Index) Movie(id int32) (Movie, bool) {
+	i, ok := ix.byID[id]
+	if !ok {
+		return Movie{}, false
+	}
+	return ix.movies[i], true
+}
+
+// Neighbours returns movie id's co-occurrence neighbours (movie ids, best
+// first) and their weights.
+func (ix *Index) Neighbours(id int32) ([]int32, []float32) {
+	i, ok := ix.byID[id]
+	if !ok {
+		return nil, nil
+	}
+	lo, hi := ix.nbrOff[i], ix.nbrOff[i+1]
+	ids := make([]int32, 0, hi-lo)
+	for _, j := range ix.nbrIdx[lo:hi] {
+		ids = append(ids, ix.movies[j].ID)
+	}
+	return ids, ix.nbrW[lo:hi]
+}
+
+// Inputs are what an index is built from.
+type Inputs struct {
+	Genres     []tables.Genre           // data/processed/genres.parquet
+	Ratings    []tables.Rating          // data/processed/ratings.parquet
+	Movies     []features.MovieFeature  // data/features/movie_features.parquet
+	Embeddings []features.TextEmbedding // data/features/text_embeddings.parquet
+	Encoder    *textembed.Encoder       // data/features/text_encoder.bin
+}
+
+// InputPaths lists the files ReadInputs reads, in reading order.
+func InputPaths(processed, featuresDir string) []string {
+	return []string{
+		filepath.Join(processed, features.GenresFile),
+		filepath.Join(processed, features.RatingsFile),
+		filepath.Join(featuresDir, features.MovieFeaturesFile),
+		filepath.Join(featuresDir, features.TextEmbeddingsFile),
+		filepath.Join(featuresDir, features.TextEncoderFile),
+	}
+}
+
+// ReadInputs reads the index inputs from the processed and features
+// directories. A missing or malformed file is an error naming it.
+func ReadInputs(processed, featuresDir string) (*Inputs, error) {
+	p := InputPaths(processed, featuresDir)
+	var in Inputs
+	var err error
+	if in.Genres, err = tables.Read[tables.Genre](p[0]); err != nil {
+		return nil, err
+	}
+	if in.Ratings, err = tables.Read[tables.Rating](p[1]); err != nil {
+		return nil, err
+	}
+	if in.Movies, err = tables.Read[features.MovieFeature](p[2]); err != nil {
+		return nil, err
+	}
+	if in.Embeddings, err = tables.Read[features.TextEmbedding](p[3]); err != nil {
+		return nil, err
+	}
+	if in.Encoder, err = textembed.Load(p[4]); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
+
+// Build makes an index from its inputs. Only train and validation ratings
+// feed the co-occurrence neighbours; test rows are counted and ignored.
+// Inconsistent inputs (an embedding for an unknown movie, a rating of an
+// unknown movie, dimensions that disagree) are errors naming the file.
+func Build(in *Inputs, cfg Config) (*Index, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if in.Encoder == nil {
+		return nil, fmt.Errorf("build index: no text encoder")
+	}
+	if len(in.Movies) == 0 {
+		return nil, fmt.Errorf("%s: no movies", features.MovieFeaturesFile)
+	}
+	if len(in.Genres) > 64 {
+		return nil, fmt.Errorf("%s: %d genres, at most 64 supported", features.GenresFile, len(in.Genres))
+	}
+	ix := &Index{cfg: cfg}
+	genres := slices.Clone(in.Genres)
+	sort.Slice(genres, func(i, j int) bool { return genres[i].GenreID < genres[j].GenreID })
+	for i, g := range genres {
+		if int(g.GenreID) != i {
+			return nil, fmt.Errorf("%s: genre ids are not 0..%d (found %d at position %d)", features.GenresFile, len(genres)-1, g.GenreID, i)
+		}
+		ix.genres = append(ix.genres, g.Name)
+	}
+
+	mfs := slices.Clone(in.Movies)
+	sort.Slice(mfs, func(i, j int) bool { return mfs[i].MovieID < mfs[j].MovieID })
+	ix.movies = make([]Movie, len(mfs))
+	ix.mask = make([]uint64, len(mfs))
+	ix.pop = make([]float32, len(mfs))
+	titleToks := make([][]string, len(mfs))
+	for i, mf := range mfs {
+		if i > 0 && mf.MovieID == mfs[i-1].MovieID {
+			return nil, fmt.Errorf("%s: movie %d appears twice", features.MovieFeaturesFile, mf.MovieID)
+		}
+		if len(mf.GenreMultiHot) != len(ix.genres) {
+			return nil, fmt.Errorf("%s: movie %d has %d genre flags, %s has %d genres", features.MovieFeaturesFile, mf.MovieID, len(mf.GenreMultiHot), features.GenresFile, len(ix.genres))
+		}
+		m := Movie{ID: mf.MovieID, Title: mf.Title, CleanTitle: mf.CleanTitle}
+		if mf.Year != nil {
+			m.Year = int(*mf.Year)
+		} else {
+			ix.stats.MoviesNoYear++
+		}
+		for g, h := range mf.GenreMultiHot {
+			if h != 0 {
+				m.Genres = append(m.Genres, ix.genres[g])
+				ix.mask[i] |= 1 << g
+			}
+		}
+		p := float64(mf.Popularity)
+		if math.IsNaN(p) || p < 0 || p > 1 {
+			return nil, fmt.Errorf("%s: movie %d has popularity %v, want [0, 1]", features.MovieFeaturesFile, mf.MovieID, p)
+		}
+		ix.pop[i] = mf.Popularity
+		ix.movies[i] = m
+		titleToks[i] = normWords(mf.TitleTokens)
+	}
+
+	// Embeddings, aligned with the movies.
+	ix.enc = in.Encoder
+	ix.dim = in.Encoder.Dim()
+	ix.emb = make([]float32, len(mfs)*ix.dim)
+	ix.byID = make(map[int32]int, len(mfs))
+	for i, m := range ix.movies {
+		ix.byID[m.ID] = i
+	}
+	have := make([]bool, len(mfs))
+	for _, e := range in.Embeddings {
+		i, ok := ix.byID[e.MovieID]
+		if !ok {
+			return nil, fmt.Errorf("%s: movie %d is not in %s", features.TextEmbeddingsFile, e.MovieID, features.MovieFeaturesFile)
+		}
+		if have[i] {
+			return nil, fmt.Errorf("%s: movie %d appears twice", features.TextEmbeddingsFile, e.MovieID)
+		}
+		if len(e.Embedding) != ix.dim {
+			return nil, fmt.Errorf("%s: movie %d has an embedding of %d values, the text encoder's dimension is %d", features.TextEmbeddingsFile, e.MovieID, len(e.Embedding), ix.dim)
+		}
+		var norm float64
+		for _, v := range e.Embedding {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("%s: movie %d has a non-finite embedding value", features.TextEmbeddingsFile, e.MovieID)
+			}
+			norm += float64(v) * float64(v)
+		}
+		if norm == 0 {
+			ix.stats.EmbeddingZeroVector++
+		}
+		have[i] = true
+		copy(ix.emb[i*ix.dim:], e.Embedding)
+	}
+	for i, ok := range have {
+		if !ok {
+			return nil, fmt.Errorf("%s: no embedding for movie %d", features.TextEmbeddingsFile, ix.movies[i].ID)
+		}
+	}
+
+	ix.buildLexical(titleToks)
+	if err := ix.buildNeighbours(in.Ratings); err != nil {
+		return nil, err
+	}
+	if err := ix.finish(); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// buildLexical makes the title vocabulary, IDF weights, each title's
+// tokens and the trigram postings.
+func (ix *Index) buildLexical(titleToks [][]string) {
+	df := map[string]int{}
+	for _, ts := range titleToks {
+		seen := map[string]bool{}
+		for _, t := range ts {
+			if !seen[t] {
+				seen[t] = true
+				df[t]++
+			}
+		}
+	}
+	ix.vocab = make([]string, 0, len(df))
+	for t := range df {
+		ix.vocab = append(ix.vocab, t)
+	}
+	sort.Strings(ix.vocab)
+	idx := make(map[string]int32, len(ix.vocab))
+	n := float64(len(titleToks))
+	ix.tokIDF = make([]float32, len(ix.vocab))
+	for i, t := range ix.vocab {
+		idx[t] = int32(i)
+		ix.tokIDF[i] = float32(math.Log((1+n)/(1+float64(df[t]))) + 1)
+	}
+	ix.movieToks = make([][]int32, len(titleToks))
+	for m, ts := range titleToks {
+		ix.movieToks[m] = []int32{} // a title without words still has a (empty) list
+		seen := map[int32]bool{}
+		for _, t := range ts {
+			if id := idx[t]; !seen[id] {
+				seen[id] = true
+				ix.movieToks[m] = append(ix.movieToks[m], id)
+			}
+		}
+	}
+	byGram := map[string][]int32{}
+	for i, t := range ix.vocab {
+		for _, g := range trigrams(t) {
+			byGram[g] = append(byGram[g], int32(i))
+		}
+	}
+	ix.gramKeys = make([]string, 0, len(byGram))
+	for g := range byGram {
+		ix.gramKeys = append(ix.gramKeys, g)
+	}
+	sort.Strings(ix.gramKeys)
+	ix.gramToks = make([][]int32, len(ix.gramKeys))
+	for i, g := range ix.gramKeys {
+		ix.gramToks[i] = byGram[g]
+	}
+}
+
+// buildNeighbours counts, over the train and validation ratings, how many
+// users rated each pair of movies, and keeps each movie's best neighbours
+// by c/(n_i^(1-β) n_j^β) × c/(c+shrinkage), c users sharing the pair and
+// n_i, n_j users per movie (β = 0.5: the cosine).
+func (ix *Index) buildNeighbours(ratings []tables.Rating) error {
+	cfg := ix.cfg
+	n := len(ix.movies)
+	byUser := map[int32][]int32{}
+	for _, r := range ratings {
+		switch r.Split {
+		case tables.SplitTrain, tables.SplitValidation:
+		case tables.SplitTest:
+			ix.stats.TestRowsIgnored++
+			continue
+		default:
+			return fmt.Errorf("%s: user %d movie %d has split %q, want train, validation or test", features.RatingsFile, r.UserID, r.MovieID, r.Split)
+		}
+		i, ok := ix.byID[r.MovieID]
+		if !ok {
+			return fmt.Errorf("%s: user %d rated movie %d, which is not in %s", features.RatingsFile, r.UserID, r.MovieID, features.MovieFeaturesFile)
+		}
+		byUser[r.UserID] = append(byUser[r.UserID], int32(i))
+		ix.stats.Interactions++
+	}
+	ix.stats.Users = len(byUser)
+	users := make([]int32, 0, len(byUser))
+	for u := range byUser {
+		users = append(users, u)
+	}
+	slices.Sort(users)
+
+	count := make([]int32, n)  // users per movie
+	pair := make([]int32, n*n) // upper triangle: pair[i*n+j], i < j
+	for _, u := range users {
+		items := byUser[u]
+		slices.Sort(items)
+		items = slices.Compact(items) // a movie rated twice counts once
+		for a, i := range items {
+			count[i]++
+			row := pair[int(i)*n:]
+			for _, j := range items[a+1:] {
+				row[j]++
+			}
+		}
+	}
+	type cand struct {
+		j int32
+		w float64
+	}
+	beta := cfg.CooccurrencePopularityExponent
+	ix.nbrOff = make([]int32, 1, n+1)
+	var cands []cand
+	for i := 0; i < n; i++ {
+		cands = cands[:0]
+		for j := 0; j < n; j++ {
+			if j == i {
+				continue
+			}
+			var c int32
+			if i < j {
+				c = pair[i*n+j]
+			} else {
+				c = pair[j*n+i]
+			}
+			if int(c) < cfg.MinCooccurrence || c == 0 {
+				continue
+			}
+			cf := float64(c)
+			w := cf / (math.Pow(float64(count[i]), 1-beta) * math.Pow(float64(count[j]), beta)) * cf / (cf + cfg.CooccurrenceShrinkage)
+			cands = append(cands, cand{int32(j), w})
+		}
+		sort.Slice(cands, func(a, b int) bool {
+			if cands[a].w != cands[b].w {
+				return cands[a].w > cands[b].w
+			}
+			return cands[a].j < cands[b].j
+		})
+		if len(cands) > cfg.Neighbours {
+			cands = cands[:cfg.Neighbours]
+		}
+		if len(cands) == 0 {
+			ix.stats.MoviesNoNeighbours++
+		}
+		for _, c := range cands {
+			ix.nbrIdx = append(ix.nbrIdx, c.j)
+			ix.nbrW = append(ix.nbrW, float32(c.w))
+		}
+		ix.nbrOff = append(ix.nbrOff, int32(len(ix.nbrIdx)))
+	}
+	return nil
+}
+
+// finish derives the lookup tables that are not stored (used by both
+// Build and Load) and fills the stats.
+func (ix *Index) finish() error {
+	ix.genreIdx = make(map[string]int, len(ix.genres))
+	for i, g := range ix.genres {
+		ix.genreIdx[g] = i
+	}
+	ix.byID = make(map[int32]int, len(ix.movies))
+	ix.latest = 0
+	for i, m := range ix.movies {
+		ix.byID[m.ID] = i
+		ix.latest = max(ix.latest, m.Year)
+	}
+	ix.vocabIdx = make(map[string]int32, len(ix.vocab))
+	ix.tokStop = make([]bool, len(ix.vocab))
+	ix.tokNum = make([]bool, len(ix.vocab))
+	ix.tokLen = make([]int32, len(ix.vocab))
+	ix.maxIDF = 0
+	for _, w := range ix.tokIDF {
+		ix.maxIDF = math.Max(ix.maxIDF, float64(w))
+	}
+	ix.stemToks = map[string][]int32{}
+	for i, t := range ix.vocab {
+		ix.vocabIdx[t] = int32(i)
+		ix.tokStop[i] = textembed.IsStopWord(t)
+		ix.tokNum[i] = isNumber(t)
+		ix.tokLen[i] = int32(runeLen(t))
+		s := stem(t)
+		ix.stemToks[s] = append(ix.stemToks[s], int32(i))
+	}
+	ix.postings = make([][]int32, len(ix.vocab))
+	for m, ts := range ix.movieToks {
+		for _, t := range ts {
+			ix.postings[t] = append(ix.postings[t], int32(m))
+		}
+	}
+	ix.grams = make(map[string]int32, len(ix.gramKeys))
+	for i, g := range ix.gramKeys {
+		ix.grams[g] = int32(i)
+	}
+	vocab, _, _ := ix.enc.Arrays()
+	ix.encKnown = make(map[string]bool, len(vocab))
+	for _, t := range vocab {
+		ix.encKnown[t] = true
+	}
+
+	st := &ix.stats
+	st.Movies = len(ix.movies)
+	st.Genres = len(ix.genres)
+	st.TitleVocabulary = len(ix.vocab)
+	st.Trigrams = len(ix.gramKeys)
+	st.EncoderVocabulary = len(vocab)
+	st.EmbeddingDim = ix.dim
+	st.NeighbourPairs = len(ix.nbrIdx)
+	if len(ix.movies) > 0 {
+		st.MeanNeighbours = float64(len(ix.nbrIdx)) / float64(len(ix.movies))
+	}
+	return nil
+}

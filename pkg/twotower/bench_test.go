@@ -1,0 +1,63 @@
+package twotower
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// cpuSeconds is the process's user+system CPU time: beside the wall time,
+// it shows the work done when other processes share the cores.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+// realData returns the processed and features directories of the real
+// data: $MOVIEGENIE_DATA/{processed,features} if set, else the repository's
+// data/. The benchmark is skipped when they are absent.
+func realData(tb testing.TB) (processed, feats string) {
+	root := os.Getenv("MOVIEGENIE_DATA")
+	if root == "" {
+		root = filepath.Join("..", "..", "data")
+	}
+	processed, feats = filepath.Join(root, "processed"), filepath.Join(root, "features")
+	for _, p := range []string{filepath.Join(processed, SequencesFile), filepath.Join(feats, "twotower_pairs.parquet")} {
+		if _, err := os.Stat(p); err != nil {
+			tb.Skipf("real data absent (%v): run make features or set MOVIEGENIE_DATA", err)
+		}
+	}
+	return processed, feats
+}
+
+// BenchmarkEpochML100K trains one epoch (every train pair once, batches of
+// the params' batch_size) of the default configuration on the real data
+// and reports seconds per epoch. Loading and the model's initialisation
+// are outside the timer.
+func BenchmarkEpochML100K(b *testing.B) {
+	processed, feats := realData(b)
+	in, err := ReadInputs(processed, feats, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Epochs = 1
+	m, err := New(cfg, in.Users, in.Movies, in.Sizes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	cpu0 := cpuSeconds()
+	for i := 0; i < b.N; i++ {
+		if _, err := Train(m, in.Pairs, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/epoch")
+	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/epoch")
+}

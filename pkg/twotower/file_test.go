@@ -1,0 +1,117 @@
+package twotower
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/modelfile"
+)
+
+// trainedTiny trains a tiny model on w for a few epochs.
+func trainedTiny(t testing.TB, w *world, epochs int) *Model {
+	t.Helper()
+	cfg := tinyConfig()
+	cfg.Epochs = epochs
+	m := newTiny(t, cfg, w)
+	if _, err := Train(m, w.pairs, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestModelFileRoundTrip(t *testing.T) {
+	w := newWorld(9, 14, 2)
+	m := trainedTiny(t, w, 3)
+	path := filepath.Join(t.TempDir(), "tt.bin")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.P.Data, m.P.Data) || !slices.Equal(got.Emb.Data, m.Emb.Data) {
+		t.Fatal("parameters differ after a round trip")
+	}
+	if !slices.Equal(got.Users.Affinity, m.Users.Affinity) || !slices.Equal(got.Users.Occupation, m.Users.Occupation) ||
+		!slices.Equal(got.Movies.Text, m.Movies.Text) || !slices.Equal(got.Movies.MovieIDs, m.Movies.MovieIDs) ||
+		!slices.Equal(got.Occupations, m.Occupations) || got.Sizes != m.Sizes {
+		t.Fatal("users, movies, vocabularies or sizes differ after a round trip")
+	}
+	// Same scores for every known and cold-start user.
+	for _, cold := range []bool{false, true} {
+		a, b := scoresOf(m, cold), scoresOf(got, cold)
+		if !slices.Equal(a, b) {
+			t.Fatalf("cold=%v: scores differ after a round trip", cold)
+		}
+	}
+	// Saving again gives the same bytes.
+	path2 := filepath.Join(t.TempDir(), "tt2.bin")
+	if err := got.Save(path2); err != nil {
+		t.Fatal(err)
+	}
+	b1, _ := os.ReadFile(path)
+	b2, _ := os.ReadFile(path2)
+	if !bytes.Equal(b1, b2) {
+		t.Fatal("a loaded model saves to different bytes")
+	}
+}
+
+// scoresOf returns every known user's scores of every movie.
+func scoresOf(m *Model, cold bool) []float32 {
+	D, U, N := m.Cfg.D(), m.Sizes.Users, m.Sizes.Movies
+	u, v, out := make([]float32, U*D), make([]float32, N*D), make([]float32, U*N)
+	m.UserVectors(m.KnownUserRows(cold), u)
+	m.MovieVectors(v)
+	m.Score(out, u, U, v)
+	return out
+}
+
+func TestModelFileCorruption(t *testing.T) {
+	w := newWorld(6, 12, 3)
+	m := trainedTiny(t, w, 1)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tt.bin")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	flipped := slices.Clone(good)
+	flipped[len(flipped)/2] ^= 0x40
+	other := filepath.Join(dir, "other.bin")
+	if err := modelfile.Write(other, "bert4rec", 1, map[string]int{"x": 1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path string
+		sentinel   error
+		msg        string
+	}{
+		{"flipped byte", write("flipped.bin", flipped), modelfile.ErrChecksum, "checksum mismatch"},
+		{"truncated", write("short.bin", good[:len(good)-100]), modelfile.ErrTruncated, "truncated"},
+		{"not a model", write("text.bin", []byte("hello, this is not a model file at all")), modelfile.ErrBadMagic, "not a Movie Genie model file"},
+		{"other kind", other, modelfile.ErrWrongKind, "is a bert4rec model, want twotower"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(tc.path)
+			if err == nil || !errors.Is(err, tc.sentinel) || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), tc.path) {
+				t.Fatalf("got %v, want an error naming %s and saying %q", err, tc.path, tc.msg)
+			}
+		})
+	}
+}

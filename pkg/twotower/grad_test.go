@@ -1,0 +1,184 @@
+package twotower
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/nn"
+)
+
+// gradBatch fills ws with a batch of 6 pairs of w: a cold-start row (the
+// unknown user and the mean affinity), a movie twice (masked as a
+// negative of its own rows), and returns its size.
+func gradBatch(m *Model, ws *workspace, w *world) int {
+	G := m.Sizes.Genres
+	mean := w.users.MeanAffinity(G)
+	rows := []struct {
+		user, movie int
+		cold        bool
+	}{{0, 1, false}, {1, 4, false}, {2, 1, false}, {3, 7, true}, {4, 2, false}, {1, 9, false}}
+	ws.size(m, len(rows), true)
+	for k, r := range rows {
+		ws.ub.set(k, G, m.userRow(w.users, r.user, r.cold, mean))
+		ws.rows[k] = int32(r.movie)
+	}
+	return len(rows)
+}
+
+// forwardLoss runs both towers and the loss on ws's batch.
+func forwardLoss(m *Model, ws *workspace, B int, logQ []float32, grads bool) float32 {
+	p := float32(m.Cfg.Dropout)
+	su, si := m.dropoutSeeds(3)
+	m.userForward(&ws.user, &ws.ub, B, p, su)
+	m.itemForward(&ws.item, ws.rows[:B], ws.text, p, si)
+	return m.loss(ws, B, logQ, grads)
+}
+
+// TestGradientWholeModel compares the analytic gradient of every
+// parameter tensor (both towers, the embeddings, the text projection, the
+// movie bias) of the in-batch softmax loss with central finite
+// differences, with and without dropout and the item bias (dropout masks
+// are a pure function of seed and position, so the loss is a
+// deterministic function of the parameters either way).
+func TestGradientWholeModel(t *testing.T) {
+	const (
+		h   = 1e-2 // finite-difference step
+		tol = 1e-2 // max |analytic − numeric| / max(max|numeric|, 1e-2) per tensor
+	)
+	w := newWorld(5, 12, 1)
+	for _, tc := range []struct {
+		dropout float64
+		bias    bool
+	}{{0, true}, {0.3, true}, {0, false}} {
+		t.Run(fmt.Sprintf("dropout=%v,bias=%v", tc.dropout, tc.bias), func(t *testing.T) {
+			cfg := tinyConfig()
+			cfg.Dropout, cfg.ItemBias = tc.dropout, tc.bias
+			cfg.Temperature = 0.5 // a smooth loss: the formula does not depend on τ
+			m := newTiny(t, cfg, w)
+			rng := rand.New(rand.NewPCG(5, 6))
+			for _, p := range m.P.List { // non-zero biases, so their gradients matter
+				if p.NoDecay {
+					nn.InitNormal(p.W, 0.3, rng)
+				}
+			}
+			logQ := make([]float32, w.sz.Movies)
+			nn.InitUniform(logQ, 2, rng)
+			ws := &workspace{}
+			B := gradBatch(m, ws, w)
+			m.P.ZeroGrad()
+			m.Emb.ZeroGrad()
+			loss := forwardLoss(m, ws, B, logQ, true)
+			m.userBackward(&ws.user, &ws.ub, B, float32(cfg.Dropout))
+			m.itemBackward(&ws.item, ws.rows[:B], ws.text, float32(cfg.Dropout))
+			if l2 := forwardLoss(m, ws, B, logQ, false); l2 != loss {
+				t.Fatalf("loss with gradients %v, without %v", loss, l2)
+			}
+			lossAt := func() float64 { return float64(forwardLoss(m, ws, B, logQ, false)) }
+			var checked int
+			for _, p := range append(append([]*nn.Param(nil), m.Emb.List...), m.P.List...) {
+				var maxDiff, maxNum float64
+				worst := 0
+				for i := range p.W {
+					orig := p.W[i]
+					p.W[i] = orig + h
+					lp := lossAt()
+					p.W[i] = orig - h
+					lm := lossAt()
+					p.W[i] = orig
+					num := (lp - lm) / (2 * h)
+					if d := math.Abs(num - float64(p.G[i])); d > maxDiff {
+						maxDiff, worst = d, i
+					}
+					maxNum = max(maxNum, math.Abs(num))
+				}
+				if rel := maxDiff / max(maxNum, 1e-2); rel > tol {
+					t.Errorf("%s %v: max |analytic-numeric| = %.3g at %d (analytic %.5g), max |numeric| %.3g: relative gap %.3g > %g",
+						p.Name, p.Shape, maxDiff, worst, p.G[worst], maxNum, rel, tol)
+				} else {
+					t.Logf("%-22s max gap %.2e, max |grad| %.2e", p.Name, maxDiff, maxNum)
+				}
+				checked++
+			}
+			if want := len(m.Emb.List) + len(m.P.List); checked != want || (tc.bias && m.P.Get("movie.bias") == nil) {
+				t.Fatalf("checked %d tensors, want %d (bias %v)", checked, want, tc.bias)
+			}
+			// Rows no example reads get no gradient.
+			E := cfg.EmbeddingDim
+			for _, r := range []int{0, 3, 5, 6, 8, 10, 11} {
+				for _, g := range m.movieEmb.G[r*E : (r+1)*E] {
+					if g != 0 {
+						t.Fatalf("movie row %d is in no pair but has gradient %v", r, g)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestLazyEmbeddingsMatchDense checks the lazy optimiser against
+// nn.AdamW: without weight decay, and with every step on the same batch,
+// the rows the batch reads follow the same path and the others stay put
+// in both.
+func TestLazyEmbeddingsMatchDense(t *testing.T) {
+	w := newWorld(5, 12, 1)
+	run := func(lazy bool) *Model {
+		cfg := tinyConfig()
+		cfg.LazyEmbeddings, cfg.WeightDecay, cfg.Dropout = lazy, 0, 0
+		m := newTiny(t, cfg, w)
+		opt := newOptimizer(m)
+		ws := &workspace{}
+		logQ := LogQ(w.pairs, w.sz.Movies)
+		for step := 0; step < 3; step++ {
+			B := gradBatch(m, ws, w)
+			opt.zeroGrad(m)
+			opt.use(0, ws.ub.id[:B])
+			opt.use(1, ws.rows[:B])
+			forwardLoss(m, ws, B, logQ, true)
+			m.userBackward(&ws.user, &ws.ub, B, 0)
+			m.itemBackward(&ws.item, ws.rows[:B], ws.text, 0)
+			opt.step(m, 0.01)
+		}
+		return m
+	}
+	init := newTiny(t, tinyConfig(), w)
+	lazy, dense := run(true), run(false)
+	for k, p := range lazy.Emb.List {
+		q, p0 := dense.Emb.List[k], init.Emb.List[k]
+		var moved int
+		for i := range p.W {
+			if d := math.Abs(float64(p.W[i] - q.W[i])); d > 1e-6 {
+				t.Fatalf("%s[%d]: lazy %v, dense %v", p.Name, i, p.W[i], q.W[i])
+			}
+			if p.W[i] != p0.W[i] {
+				moved++
+			}
+		}
+		if moved == 0 {
+			t.Fatalf("%s: no value moved", p.Name)
+		}
+	}
+	for k, p := range lazy.P.List {
+		for i, v := range p.W {
+			if v != dense.P.List[k].W[i] {
+				t.Fatalf("%s[%d]: lazy run %v, dense run %v: the dense parameters must not depend on the embedding optimiser", p.Name, i, v, dense.P.List[k].W[i])
+			}
+		}
+	}
+}
+
+// TestGatherOrMean checks the expected embedding of a feature a query
+// leaves out against its definition.
+func TestGatherOrMean(t *testing.T) {
+	table := []float32{1, 2, 10, 20, 100, 200} // 3 categories × 2
+	share := []float32{0.5, 0.25, 0.25}
+	x := make([]float32, 2*3)
+	gatherOrMean(x, 3, 1, []int32{2, -1}, table, 2, func() []float32 { return share })
+	want := []float32{0, 100, 200, 0, 0.5*1 + 0.25*10 + 0.25*100, 0.5*2 + 0.25*20 + 0.25*200}
+	for i := range want {
+		if math.Abs(float64(x[i]-want[i])) > 1e-5 {
+			t.Fatalf("got %v, want %v", x, want)
+		}
+	}
+}

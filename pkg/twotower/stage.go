@@ -1,0 +1,434 @@
+package twotower
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/moviegenie/pipeline/pkg/eval"
+	"github.com/moviegenie/pipeline/pkg/features"
+	"github.com/moviegenie/pipeline/pkg/linalg"
+	"github.com/moviegenie/pipeline/pkg/params"
+	"github.com/moviegenie/pipeline/pkg/progress"
+	"github.com/moviegenie/pipeline/pkg/runmetrics"
+	"github.com/moviegenie/pipeline/pkg/tables"
+)
+
+// StageName is the name of the training stage (metrics, logs).
+const StageName = "train-twotower"
+
+// TopN is the length of every user's list in the recs file.
+const TopN = 100
+
+// KNNNeighbours is the neighbourhood size of the ItemKNN baseline reported
+// beside the model (RecBole's default k = 100).
+const KNNNeighbours = 100
+
+// Files of data/processed the stage reads.
+const (
+	SequencesFile   = "sequences.parquet"
+	OccupationsFile = "occupations.parquet"
+)
+
+// Files the stage writes in the vectors directory.
+const (
+	MovieVectorsFile = "twotower_movies.parquet"
+	UserVectorsFile  = "twotower_users.parquet"
+)
+
+// Stage is one run of the train-twotower stage: where its inputs and
+// outputs are, and its params.
+type Stage struct {
+	Processed string // data/processed (sequences, occupations)
+	Features  string // data/features
+	Model     string // models/twotower.bin
+	Recs      string // data/recs/twotower.parquet
+	Vectors   string // data/vectors
+	Metrics   string // metrics/twotower.json
+
+	Params *params.Params // the whole tree; its Section is recorded in the metrics
+	Cfg    Config         // DecodeConfig(Params)
+	Stderr io.Writer      // progress lines
+}
+
+// Inputs is what the stage trains and evaluates on, checked for
+// consistency (ReadInputs).
+type Inputs struct {
+	Split       *eval.Split
+	Users       *Users
+	Movies      *Movies
+	Sizes       Sizes
+	Occupations []string // occupation names by occupation_idx
+	Pairs       []Pair
+}
+
+// Run trains the model, picks its best epoch on the validation items,
+// scores the test part, and writes the model file, the vectors, the recs
+// file and, last, the metrics file.
+func (st *Stage) Run() error {
+	rec := runmetrics.Start(StageName)
+	rec.SetParams(st.Params, Section)
+	rec.Env.BLAS = linalg.Backend()
+	cfg := st.Cfg
+	rep := progress.New(st.Stderr, StageName, cfg.Epochs)
+
+	in, err := ReadInputs(st.Processed, st.Features, rec)
+	if err != nil {
+		return err
+	}
+	s := in.Split
+	m, err := New(cfg, in.Users, in.Movies, in.Sizes)
+	if err != nil {
+		return err
+	}
+	m.Occupations = in.Occupations
+	rep.Logf("%d users, %d movies, %d train pairs, E=%d F=%d P=%d user MLP %v movie MLP %v, τ=%g, log-Q weight %g, item bias %v, cold-start rate %g, blas %s",
+		len(s.Users), in.Sizes.Movies, len(in.Pairs), cfg.EmbeddingDim, cfg.FeatureDim, cfg.TextDim, cfg.UserLayers, cfg.ItemLayers,
+		cfg.Temperature, cfg.LogQWeight, cfg.ItemBias, cfg.ColdStartRate, linalg.Backend())
+
+	ev := newEvaluator(m, s)
+	validate := func(m *Model) (map[string]float64, error) {
+		return eval.Evaluate(s, eval.Validation, ev.rank(eval.Validation, false, 100), eval.RetrievalKs)
+	}
+	res, err := Train(m, in.Pairs, Options{Validate: validate, Progress: &epochReporter{rep, cfg.SelectMetric}})
+	if err != nil {
+		return err
+	}
+	rep.Done()
+	if res.StoppedEarly {
+		rep.Logf("early stopping after epoch %d: no better validation %s since epoch %d", len(res.Curve), cfg.SelectMetric, res.BestEpoch)
+	}
+	rep.Logf("best epoch %d: validation %v", res.BestEpoch, eval.Metrics(res.BestVal))
+	coldVal, err := eval.Evaluate(s, eval.Validation, ev.rank(eval.Validation, true, 100), eval.RetrievalKs)
+	if err != nil {
+		return fmt.Errorf("evaluate cold-start validation: %w", err)
+	}
+
+	// Test: touched once, with the best epoch's weights.
+	tstart := time.Now()
+	rankings := ev.rank(eval.Test, false, TopN)
+	testM, err := eval.Evaluate(s, eval.Test, rankings, eval.RetrievalKs)
+	if err != nil {
+		return fmt.Errorf("evaluate test: %w", err)
+	}
+	testSeconds := time.Since(tstart).Seconds()
+	coldTest, err := eval.Evaluate(s, eval.Test, ev.rank(eval.Test, true, TopN), eval.RetrievalKs)
+	if err != nil {
+		return fmt.Errorf("evaluate cold-start test: %w", err)
+	}
+	pop, err := eval.Evaluate(s, eval.Test, eval.Popularity(s, eval.Test, TopN), eval.RetrievalKs)
+	if err != nil {
+		return fmt.Errorf("evaluate popularity: %w", err)
+	}
+	knn, err := eval.Evaluate(s, eval.Test, eval.ItemKNN(s, eval.Test, TopN, KNNNeighbours), eval.RetrievalKs)
+	if err != nil {
+		return fmt.Errorf("evaluate itemknn: %w", err)
+	}
+	rep.Logf("test twotower:   %v", testM)
+	rep.Logf("test cold-start: %v", coldTest)
+	rep.Logf("test popularity: %v", pop)
+	rep.Logf("test itemknn:    %v", knn)
+
+	// Outputs, metrics last.
+	if err := m.Save(st.Model); err != nil {
+		return err
+	}
+	movieVecs, userVecs := ExportVectors(m, ev.movieVecs, ev.userVecs)
+	mvPath, uvPath := filepath.Join(st.Vectors, MovieVectorsFile), filepath.Join(st.Vectors, UserVectorsFile)
+	if err := tables.Write(mvPath, movieVecs); err != nil {
+		return fmt.Errorf("write %s: %w", mvPath, err)
+	}
+	if err := tables.Write(uvPath, userVecs); err != nil {
+		return fmt.Errorf("write %s: %w", uvPath, err)
+	}
+	recs := eval.ToRecs(rankings)
+	if err := eval.WriteRecs(st.Recs, recs); err != nil {
+		return err
+	}
+	for _, p := range []string{st.Model, mvPath, uvPath, st.Recs} {
+		if err := rec.AddOutput(p); err != nil {
+			return err
+		}
+	}
+	rec.Rows["users"] = int64(len(s.Users))
+	rec.Rows["movies"] = int64(in.Sizes.Movies)
+	rec.Rows["train_pairs"] = int64(len(in.Pairs))
+	rec.Rows["recs"] = int64(len(recs))
+	rec.Rows["movie_vectors"] = int64(len(movieVecs))
+	rec.Rows["user_vectors"] = int64(len(userVecs))
+	rec.Models = map[string]map[string]float64{"twotower": testM, "popularity": pop, "itemknn": knn}
+	var epochSecs, trainSecs, valSecs []float64
+	var trainTotal float64
+	for _, e := range res.Curve {
+		rec.Curve = append(rec.Curve, runmetrics.Epoch{Epoch: e.Epoch, TrainLoss: e.Loss, Seconds: e.TrainSeconds + e.ValSeconds, LR: e.LR, Val: e.Val})
+		epochSecs = append(epochSecs, e.TrainSeconds+e.ValSeconds)
+		trainSecs = append(trainSecs, e.TrainSeconds)
+		valSecs = append(valSecs, e.ValSeconds)
+		trainTotal += e.TrainSeconds
+	}
+	rec.Figures["architecture"] = Architecture
+	rec.Figures["config"] = cfg
+	rec.Figures["sizes"] = in.Sizes
+	rec.Figures["num_params"] = m.P.Len() + m.Emb.Len()
+	rec.Figures["best_epoch"] = res.BestEpoch
+	rec.Figures["best_val"] = res.BestVal
+	rec.Figures["select_metric"] = cfg.SelectMetric
+	rec.Figures["epochs_run"] = len(res.Curve)
+	rec.Figures["stopped_early"] = res.StoppedEarly
+	rec.Figures["steps"] = res.Steps
+	rec.Figures["steps_per_epoch"] = res.StepsPerEpoch
+	rec.Figures["seconds_per_epoch_median"] = median(epochSecs)
+	rec.Figures["train_seconds_per_epoch_median"] = median(trainSecs)
+	rec.Figures["val_seconds_median"] = median(valSecs)
+	rec.Figures["train_seconds_total"] = trainTotal
+	rec.Figures["test_seconds"] = testSeconds
+	rec.Figures["cold_start_validation"] = coldVal
+	rec.Figures["cold_start_test"] = coldTest
+	rec.Figures["cold_start"] = "users shown without their id embedding and genre affinity (the learned unknown-user row, the mean affinity): demographics only"
+	rec.Figures["vectors"] = VectorsNote
+	rec.Figures["split_target"] = "test: train+validation movies excluded; validation: train movies excluded"
+	return rec.Finish(st.Metrics)
+}
+
+// Architecture describes the network, for the metrics file.
+const Architecture = "two-tower retrieval (Yi et al. 2019): user tower = [user-id embedding | gender, age-bucket, occupation, zip-region embeddings | genre affinity] -> MLP (ReLU, dropout) -> L2 norm; " +
+	"movie tower = [movie-id embedding | genre multi-hot | decade embedding | text embedding · W] -> MLP (ReLU, dropout) -> L2 norm; " +
+	"score = cos(u, v)/τ (+ learned movie bias); in-batch sampled softmax with log-Q correction (α·log of the movie's share of the train pairs), same-movie columns masked; AdamW; " +
+	"cold-start training: a share of the rows see the unknown-user row and the mean genre affinity instead of the user's own"
+
+// ReadInputs loads the stage's inputs from the processed and features
+// directories, checks that they agree (same users and catalogue in the
+// same order, pairs = the train parts, validation items = the split's),
+// and records them in rec (nil: not recorded).
+func ReadInputs(processed, featuresDir string, rec *runmetrics.Run) (*Inputs, error) {
+	seqPath := filepath.Join(processed, SequencesFile)
+	occPath := filepath.Join(processed, OccupationsFile)
+	mfPath := filepath.Join(featuresDir, features.MovieFeaturesFile)
+	ufPath := filepath.Join(featuresDir, features.UserFeaturesFile)
+	tePath := filepath.Join(featuresDir, features.TextEmbeddingsFile)
+	tsPath := filepath.Join(featuresDir, features.TrainSequencesFile)
+	prPath := filepath.Join(featuresDir, features.PairsFile)
+	if rec != nil {
+		for _, p := range []string{seqPath, occPath, mfPath, ufPath, tePath, tsPath, prPath} {
+			if err := rec.AddInput(p); err != nil {
+				return nil, fmt.Errorf("input: %w", err)
+			}
+		}
+	}
+	s, err := eval.LoadSplit(seqPath)
+	if err != nil {
+		return nil, err
+	}
+	occ, err := tables.Read[tables.Occupation](occPath)
+	if err != nil {
+		return nil, err
+	}
+	mf, err := tables.Read[features.MovieFeature](mfPath)
+	if err != nil {
+		return nil, err
+	}
+	uf, err := tables.Read[features.UserFeature](ufPath)
+	if err != nil {
+		return nil, err
+	}
+	te, err := tables.Read[features.TextEmbedding](tePath)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := tables.Read[features.TrainSequence](tsPath)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := tables.Read[features.Pair](prPath)
+	if err != nil {
+		return nil, err
+	}
+	in, err := Assemble(s, occ, mf, uf, te, ts, pr)
+	if err != nil {
+		return nil, err
+	}
+	if rec != nil {
+		rec.AddCheck("catalogue matches the split", true, fmt.Sprintf("%d movies, movie_idx 1..%d by movie id", in.Sizes.Movies, in.Sizes.Movies))
+		rec.AddCheck("users match the split", true, fmt.Sprintf("%d users, user_idx by user id", in.Sizes.Users))
+		rec.AddCheck("pairs are the train parts, validation items the split's", true, fmt.Sprintf("%d pairs", len(in.Pairs)))
+	}
+	return in, nil
+}
+
+// Assemble checks the tables against each other and builds the Inputs.
+func Assemble(s *eval.Split, occ []tables.Occupation, mf []features.MovieFeature, uf []features.UserFeature,
+	te []features.TextEmbedding, ts []features.TrainSequence, pr []features.Pair) (*Inputs, error) {
+	N, U := len(s.Movies), len(s.Users)
+	if len(mf) != N {
+		return nil, fmt.Errorf("%s has %d movies, %s %d: rebuild the features", features.MovieFeaturesFile, len(mf), SequencesFile, N)
+	}
+	if len(mf[0].GenreMultiHot) == 0 || len(te[0].Embedding) == 0 {
+		return nil, fmt.Errorf("%s or %s: empty genre or text vectors", features.MovieFeaturesFile, features.TextEmbeddingsFile)
+	}
+	G, T := len(mf[0].GenreMultiHot), len(te[0].Embedding)
+	mv := &Movies{MovieIDs: make([]int32, N), Genres: make([]float32, 0, N*G), Decade: make([]int32, N), Text: make([]float32, 0, N*T)}
+	for i, x := range mf {
+		if x.MovieIdx != int32(i+1) || x.MovieID != s.Movies[i] {
+			return nil, fmt.Errorf("%s row %d: movie_idx %d movie_id %d, want movie_idx %d movie_id %d (movies sorted by id)",
+				features.MovieFeaturesFile, i, x.MovieIdx, x.MovieID, i+1, s.Movies[i])
+		}
+		if len(x.GenreMultiHot) != G {
+			return nil, fmt.Errorf("%s row %d: %d genres, row 0 has %d", features.MovieFeaturesFile, i, len(x.GenreMultiHot), G)
+		}
+		mv.MovieIDs[i], mv.Decade[i] = x.MovieID, x.DecadeIdx
+		mv.Genres = append(mv.Genres, x.GenreMultiHot...)
+	}
+	if len(te) != N {
+		return nil, fmt.Errorf("%s has %d movies, want %d", features.TextEmbeddingsFile, len(te), N)
+	}
+	for i, x := range te {
+		if x.MovieIdx != int32(i+1) || x.MovieID != s.Movies[i] {
+			return nil, fmt.Errorf("%s row %d: movie_idx %d movie_id %d, want movie_idx %d movie_id %d", features.TextEmbeddingsFile, i, x.MovieIdx, x.MovieID, i+1, s.Movies[i])
+		}
+		if len(x.Embedding) != T {
+			return nil, fmt.Errorf("%s row %d: embedding of %d, row 0 has %d", features.TextEmbeddingsFile, i, len(x.Embedding), T)
+		}
+		mv.Text = append(mv.Text, x.Embedding...)
+	}
+
+	if len(uf) != U {
+		return nil, fmt.Errorf("%s has %d users, %s %d: rebuild the features", features.UserFeaturesFile, len(uf), SequencesFile, U)
+	}
+	us := &Users{UserIDs: make([]int32, U), Gender: make([]int32, U), AgeBucket: make([]int32, U),
+		Occupation: make([]int32, U), ZipRegion: make([]int32, U), Affinity: make([]float32, 0, U*G)}
+	for i, x := range uf {
+		if x.UserIdx != int32(i) || x.UserID != s.Users[i].UserID {
+			return nil, fmt.Errorf("%s row %d: user_idx %d user_id %d, want user_idx %d user_id %d (users sorted by id)",
+				features.UserFeaturesFile, i, x.UserIdx, x.UserID, i, s.Users[i].UserID)
+		}
+		if len(x.GenreAffinity) != G {
+			return nil, fmt.Errorf("%s row %d: %d genre affinities, want %d", features.UserFeaturesFile, i, len(x.GenreAffinity), G)
+		}
+		us.UserIDs[i], us.Gender[i], us.AgeBucket[i], us.Occupation[i], us.ZipRegion[i] = x.UserID, x.GenderIdx, x.AgeBucket, x.OccupationIdx, x.ZipRegionIdx
+		us.Affinity = append(us.Affinity, x.GenreAffinity...)
+	}
+
+	names := make([]string, len(occ))
+	for _, o := range occ {
+		if o.OccupationID < 0 || int(o.OccupationID) >= len(occ) || names[o.OccupationID] != "" || o.Name == "" {
+			return nil, fmt.Errorf("%s: occupation_id %d (%q): ids must be 0..%d, each once, with a name", OccupationsFile, o.OccupationID, o.Name, len(occ)-1)
+		}
+		names[o.OccupationID] = o.Name
+	}
+
+	sz := Sizes{Users: U, Movies: N, Genres: G, TextWidth: T, Genders: features.NumGenders, AgeBuckets: features.NumAgeBuckets,
+		Occupations: len(occ), ZipRegions: features.NumZipRegions, Decades: features.NumDecades}
+	if err := us.Check(sz); err != nil {
+		return nil, fmt.Errorf("%s: %w", features.UserFeaturesFile, err)
+	}
+	if err := mv.Check(sz); err != nil {
+		return nil, fmt.Errorf("%s, %s: %w", features.MovieFeaturesFile, features.TextEmbeddingsFile, err)
+	}
+
+	// Train sequences and pairs must be the split's train parts.
+	if len(ts) != U {
+		return nil, fmt.Errorf("%s has %d users, want %d", features.TrainSequencesFile, len(ts), U)
+	}
+	for i, q := range ts {
+		u := &s.Users[i]
+		if q.UserIdx != int32(i) || q.UserID != u.UserID {
+			return nil, fmt.Errorf("%s row %d: user_idx %d user_id %d, want %d %d", features.TrainSequencesFile, i, q.UserIdx, q.UserID, i, u.UserID)
+		}
+		if !slices.Equal(toIdx(s, u.Train), q.Items) || !slices.Equal(toIdx(s, u.Val), q.ValItems) {
+			return nil, fmt.Errorf("%s: user %d: train or validation items differ from %s: rebuild the features", features.TrainSequencesFile, q.UserID, SequencesFile)
+		}
+	}
+	pairs := make([]Pair, len(pr))
+	next := make([]int, U) // position in the user's train part
+	for i, p := range pr {
+		if p.UserIdx < 0 || int(p.UserIdx) >= U {
+			return nil, fmt.Errorf("%s row %d: user_idx %d outside 0..%d", features.PairsFile, i, p.UserIdx, U-1)
+		}
+		items := ts[p.UserIdx].Items
+		k := next[p.UserIdx]
+		if k >= len(items) || items[k] != p.MovieIdx {
+			return nil, fmt.Errorf("%s row %d: user_idx %d movie_idx %d is not the user's next train item: rebuild the features", features.PairsFile, i, p.UserIdx, p.MovieIdx)
+		}
+		next[p.UserIdx]++
+		pairs[i] = Pair{User: p.UserIdx, Movie: p.MovieIdx - 1}
+	}
+	for u, k := range next {
+		if k != len(ts[u].Items) {
+			return nil, fmt.Errorf("%s: user %d has %d pairs, %d train items", features.PairsFile, s.Users[u].UserID, k, len(ts[u].Items))
+		}
+	}
+	return &Inputs{Split: s, Users: us, Movies: mv, Sizes: sz, Occupations: names, Pairs: pairs}, nil
+}
+
+// toIdx maps movie ids of the split to movie_idx (dense index + 1).
+func toIdx(s *eval.Split, ids []int32) []int32 {
+	out := make([]int32, len(ids))
+	for i, id := range ids {
+		d, ok := s.Index(id)
+		if !ok {
+			panic(fmt.Sprintf("twotower: movie %d not in the split", id))
+		}
+		out[i] = int32(d + 1)
+	}
+	return out
+}
+
+// evaluator scores every known user against every movie.
+type evaluator struct {
+	m                   *Model
+	s                   *eval.Split
+	userVecs, movieVecs []float32
+	scores              []float32
+}
+
+func newEvaluator(m *Model, s *eval.Split) *evaluator {
+	D, U, N := m.Cfg.D(), m.Sizes.Users, m.Sizes.Movies
+	return &evaluator{m: m, s: s, userVecs: make([]float32, U*D), movieVecs: make([]float32, N*D), scores: make([]float32, U*N)}
+}
+
+// rank computes every user's top k for target t with the model's current
+// weights; cold scores users as cold-start users. The split's users must
+// be the model's (user_idx order).
+func (ev *evaluator) rank(t eval.Target, cold bool, k int) []eval.Ranking {
+	m, s := ev.m, ev.s
+	U, N := m.Sizes.Users, m.Sizes.Movies
+	m.UserVectors(m.KnownUserRows(cold), ev.userVecs)
+	m.MovieVectors(ev.movieVecs)
+	m.Score(ev.scores, ev.userVecs, U, ev.movieVecs)
+	out := make([]eval.Ranking, U)
+	for i := range s.Users {
+		out[i] = s.Rank(&s.Users[i], t, ev.scores[i*N:(i+1)*N], k)
+	}
+	return out
+}
+
+func median(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	y := slices.Clone(x)
+	slices.Sort(y)
+	if n := len(y); n%2 == 1 {
+		return y[n/2]
+	}
+	n := len(y)
+	return (y[n/2-1] + y[n/2]) / 2
+}
+
+// epochReporter passes a few validation metrics, not all of them, to the
+// progress line.
+type epochReporter struct {
+	*progress.Reporter
+	sel string
+}
+
+func (r *epochReporter) EndEpoch(loss float64, val map[string]float64) {
+	var short map[string]float64
+	if val != nil {
+		short = map[string]float64{"ndcg@10": val["ndcg@10"], "recall@50": val["recall@50"], "recall@100": val["recall@100"]}
+		short[r.sel] = val[r.sel]
+	}
+	r.Reporter.EndEpoch(loss, short)
+}

@@ -1,0 +1,264 @@
+package twotower
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/moviegenie/pipeline/pkg/nn"
+	"github.com/moviegenie/pipeline/pkg/progress"
+)
+
+// adamEps is Adam's epsilon (PyTorch's default).
+const adamEps = 1e-8
+
+// Pair is one training example: a user (user_idx) and a movie of the
+// user's train part (movie row = movie_idx-1).
+type Pair struct {
+	User  int32
+	Movie int32
+}
+
+// Options are the hooks of a training run; all may be zero.
+type Options struct {
+	// Validate scores the model on the validation data and returns its
+	// metrics; Config.SelectMetric picks the best epoch, whose weights the
+	// model holds when Train returns. nil: no validation, the last epoch
+	// is kept.
+	Validate func(m *Model) (map[string]float64, error)
+	// Progress receives the epochs and batches (nil: none); a
+	// *progress.Reporter is one.
+	Progress Reporter
+}
+
+// Reporter is what Train tells about its progress (*progress.Reporter).
+type Reporter interface {
+	StartEpoch(epoch, batches int)
+	Batch(j int, loss float64)
+	EndEpoch(loss float64, val map[string]float64)
+}
+
+var _ Reporter = (*progress.Reporter)(nil)
+
+// EpochStats is one epoch of a training run.
+type EpochStats struct {
+	Epoch        int
+	Loss         float64 // mean in-batch softmax loss over the epoch's pairs
+	LR           float64 // learning rate of the epoch's last step
+	TrainSeconds float64
+	ValSeconds   float64            // 0 when not validated
+	Val          map[string]float64 // nil when not validated
+}
+
+// Result summarises a training run.
+type Result struct {
+	Curve         []EpochStats
+	BestEpoch     int                // epoch whose weights the model holds
+	BestVal       map[string]float64 // its validation metrics (nil without validation)
+	Steps         int                // optimiser steps taken
+	StepsPerEpoch int
+	StoppedEarly  bool
+}
+
+// workspace holds the buffers of a forward and backward pass.
+type workspace struct {
+	user, item towerActs
+	ub         userBatch
+	text       []float32 // [B, T] gathered text embeddings
+	rows       []int32   // [B] movie rows
+	lq         []float32 // [B] α·log Q of each column
+	// With an item bias, the softmax runs on [y_u, τ] and [y_v, b_v]
+	// (D+1 wide), so that u'·v'/τ = y_u·y_v/τ + b_v.
+	up, vp, dup, dvp []float32
+}
+
+func (ws *workspace) size(m *Model, B int, grads bool) {
+	ws.user.size(&m.user, B, grads)
+	ws.item.size(&m.item, B, grads)
+	ws.ub.reset(B, m.Sizes.Genres)
+	ws.text = growF(ws.text, B*m.Sizes.TextWidth)
+	ws.rows = grow32(ws.rows, B)
+	ws.lq = growF(ws.lq, B)
+	D1 := m.Cfg.D() + 1
+	ws.up, ws.vp, ws.dup, ws.dvp = growF(ws.up, B*D1), growF(ws.vp, B*D1), growF(ws.dup, B*D1), growF(ws.dvp, B*D1)
+}
+
+// LogQ returns log Q(n) for every movie row: the log of the share of the
+// pairs whose movie is n (the chance that n is a batch row's positive).
+// Movies without a pair get log(0.5/len(pairs)), below every drawn movie.
+func LogQ(pairs []Pair, N int) []float32 {
+	count := make([]float64, N)
+	for _, p := range pairs {
+		count[p.Movie]++
+	}
+	out := make([]float32, N)
+	n := float64(max(1, len(pairs)))
+	for i, c := range count {
+		out[i] = float32(math.Log(max(c, 0.5) / n))
+	}
+	return out
+}
+
+// loss computes the in-batch softmax loss of the B pairs whose towers ws
+// holds (user rows y_u, movie rows y_v, movie rows ws.rows), with the
+// log-Q correction α·logQ; with grads it leaves the gradients in
+// ws.user.dy and ws.item.dy and accumulates the item bias's.
+func (m *Model) loss(ws *workspace, B int, logQ []float32, grads bool) float32 {
+	D, tau := m.Cfg.D(), float32(m.Cfg.Temperature)
+	rows := ws.rows[:B]
+	var lq []float32
+	if a := float32(m.Cfg.LogQWeight); a != 0 {
+		lq = ws.lq[:B]
+		for j, r := range rows {
+			lq[j] = a * logQ[r]
+		}
+	}
+	if m.itemBias == nil {
+		var du, dv []float32
+		if grads {
+			du, dv = ws.user.dy[:B*D], ws.item.dy[:B*D]
+			clear(du)
+			clear(dv)
+		}
+		return nn.InBatchSoftmax(ws.user.y, ws.item.y, B, D, tau, lq, rows, du, dv)
+	}
+	D1 := D + 1
+	for i, r := range rows {
+		copy(ws.up[i*D1:i*D1+D], ws.user.y[i*D:(i+1)*D])
+		ws.up[i*D1+D] = tau
+		copy(ws.vp[i*D1:i*D1+D], ws.item.y[i*D:(i+1)*D])
+		ws.vp[i*D1+D] = m.itemBias.W[r]
+	}
+	var du, dv []float32
+	if grads {
+		du, dv = ws.dup[:B*D1], ws.dvp[:B*D1]
+		clear(du)
+		clear(dv)
+	}
+	l := nn.InBatchSoftmax(ws.up, ws.vp, B, D1, tau, lq, rows, du, dv)
+	if grads {
+		for i, r := range rows {
+			copy(ws.user.dy[i*D:(i+1)*D], du[i*D1:i*D1+D])
+			copy(ws.item.dy[i*D:(i+1)*D], dv[i*D1:i*D1+D])
+			m.itemBias.G[r] += dv[i*D1+D]
+		}
+	}
+	return l
+}
+
+// dropoutSeeds returns the dropout seeds of the user and movie towers at
+// a step (each layer adds its index).
+func (m *Model) dropoutSeeds(step int) (user, item uint64) {
+	base := uint64(m.Cfg.Seed)<<40 ^ uint64(step)<<8
+	return base, base | 0x80
+}
+
+// Train trains m on pairs for up to m.Cfg.Epochs epochs with AdamW. Every
+// random choice (pair order, cold-start rows, dropout) comes from
+// m.Cfg.Seed, so the same model, data and config give bit-identical
+// weights on the same machine, matrix backend and GOMAXPROCS. It returns
+// an error if a pair is out of range, the loss stops being finite or
+// Validate fails.
+func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
+	cfg := m.Cfg
+	if len(pairs) == 0 {
+		return nil, fmt.Errorf("no training pairs")
+	}
+	U, N := m.Sizes.Users, m.Sizes.Movies
+	for i, p := range pairs {
+		if p.User < 0 || int(p.User) >= U || p.Movie < 0 || int(p.Movie) >= N {
+			return nil, fmt.Errorf("pair %d: user_idx %d movie row %d outside %d users × %d movies", i, p.User, p.Movie, U, N)
+		}
+	}
+	B := cfg.BatchSize
+	stepsPerEpoch := (len(pairs) + B - 1) / B
+	sched := cfg.schedule(cfg.Epochs * stepsPerEpoch)
+	opt := newOptimizer(m)
+	logQ := LogQ(pairs, N)
+	meanAff := m.Users.MeanAffinity(m.Sizes.Genres)
+	p := float32(cfg.Dropout)
+	G := m.Sizes.Genres
+
+	res := &Result{StepsPerEpoch: stepsPerEpoch}
+	ws := &workspace{}
+	ws.size(m, B, true)
+	order := make([]int, len(pairs))
+	var best []float32
+	bestScore := math.Inf(-1)
+	step := 0
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		start := time.Now()
+		if opts.Progress != nil {
+			opts.Progress.StartEpoch(epoch, stepsPerEpoch)
+		}
+		rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(epoch)))
+		for i := range order {
+			order[i] = i
+		}
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		var lossSum float64
+		var lr float32
+		for j := 0; j < stepsPerEpoch; j++ {
+			chunk := order[j*B : min(len(order), (j+1)*B)]
+			nb := len(chunk)
+			for k, idx := range chunk {
+				pr := pairs[idx]
+				cold := cfg.ColdStartRate > 0 && rng.Float64() < cfg.ColdStartRate
+				ws.ub.set(k, G, m.userRow(m.Users, int(pr.User), cold, meanAff))
+				ws.rows[k] = pr.Movie
+			}
+			opt.zeroGrad(m)
+			opt.use(0, ws.ub.id[:nb])
+			opt.use(1, ws.rows[:nb])
+			su, si := m.dropoutSeeds(step)
+			m.userForward(&ws.user, &ws.ub, nb, p, su)
+			m.itemForward(&ws.item, ws.rows[:nb], ws.text, p, si)
+			loss := m.loss(ws, nb, logQ, true)
+			if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
+				return nil, fmt.Errorf("training diverged: loss %v at epoch %d step %d (lower learning_rate or raise temperature)", loss, epoch, step)
+			}
+			m.userBackward(&ws.user, &ws.ub, nb, p)
+			m.itemBackward(&ws.item, ws.rows[:nb], ws.text, p)
+			lr = sched.LR(step)
+			opt.step(m, lr)
+			step++
+			lossSum += float64(loss) * float64(nb)
+			if opts.Progress != nil {
+				opts.Progress.Batch(j+1, float64(loss))
+			}
+		}
+		es := EpochStats{Epoch: epoch, Loss: lossSum / float64(len(pairs)), LR: float64(lr), TrainSeconds: time.Since(start).Seconds()}
+		if opts.Validate != nil {
+			vstart := time.Now()
+			val, err := opts.Validate(m)
+			if err != nil {
+				return nil, fmt.Errorf("validate epoch %d: %w", epoch, err)
+			}
+			es.Val, es.ValSeconds = val, time.Since(vstart).Seconds()
+			s, ok := val[cfg.SelectMetric]
+			if !ok {
+				return nil, fmt.Errorf("validate epoch %d: no %s in the metrics", epoch, cfg.SelectMetric)
+			}
+			if s > bestScore {
+				bestScore, res.BestEpoch, res.BestVal = s, epoch, val
+				best = append(append(best[:0], m.P.Data...), m.Emb.Data...)
+			}
+		}
+		res.Curve = append(res.Curve, es)
+		if opts.Progress != nil {
+			opts.Progress.EndEpoch(es.Loss, es.Val)
+		}
+		if opts.Validate != nil && cfg.Patience > 0 && epoch-res.BestEpoch >= cfg.Patience {
+			res.StoppedEarly = epoch < cfg.Epochs
+			break
+		}
+	}
+	res.Steps = step
+	if best != nil {
+		copy(m.Emb.Data, best[copy(m.P.Data, best):])
+	} else {
+		res.BestEpoch = len(res.Curve)
+	}
+	return res, nil
+}
