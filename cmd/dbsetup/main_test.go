@@ -311,6 +311,9 @@ func TestKilledRunLeavesOldDatabase(t *testing.T) {
 		}
 		tmp, _ = filepath.Glob(filepath.Join(work, "data", ".moviegenie.db.tmp-*"))
 	}
+	if st, err := os.Stat(tmp[0]); err == nil {
+		t.Logf("killing dbsetup while it writes %s (%d bytes on disk so far)", tmp[0], st.Size())
+	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,13 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app.Description = manual(docSource)
 	app.Writer, app.ErrWriter = stdout, stderr
 	app.Commands = []*cli.Command{buildCommand(stderr), searchCommand(stdin, stdout, stderr)}
+	for _, c := range app.Commands {
+		// A bad flag is a usage error reported on stderr in one line, not
+		// the help text on stdout.
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+			return cliapp.Usagef("%s %v (see semantic %s --help)", c.Name, err, c.Name)
+		}
+	}
 	return app
 }
 

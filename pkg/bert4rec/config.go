@@ -37,11 +37,14 @@ type Config struct {
 	// [MASK] token; the rest is split evenly between "keep the item" and
 	// "a random item" (BERT's 80/10/10 is 0.8). 1 masks them all.
 	MaskTokenRatio float64 `yaml:"mask_token_ratio" json:"mask_token_ratio"`
-	// MaskLast adds, every epoch, one training example per user: the
-	// user's most recent window with only its last item masked (as the
-	// original BERT4Rec's mask_last instances), which trains the
-	// next-item prediction the model serves.
-	MaskLast bool `yaml:"mask_last" json:"mask_last"`
+	// MaskLast trains the next-item prediction the model serves, on each
+	// user's most recent window (window 0, ending with the last train
+	// item): "extra" adds that window once more per epoch with only its
+	// last item masked (the original code's mask_last instances; costs a
+	// full forward-backward per user), "force" always masks the last item
+	// of that window in its Cloze example (free), "none" leaves the Cloze
+	// draws alone.
+	MaskLast string `yaml:"mask_last" json:"mask_last"`
 
 	// Optimisation.
 	BatchSize    int     `yaml:"batch_size" json:"batch_size"`
@@ -64,7 +67,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		HiddenSize: 128, NumLayers: 4, NumHeads: 4, FFNMult: 4, Dropout: 0.1,
-		MaxLen: 0, InitStd: 0.02, MaskProb: 0.15, MaskTokenRatio: 1, MaskLast: true,
+		MaxLen: 0, InitStd: 0.02, MaskProb: 0.15, MaskTokenRatio: 1, MaskLast: "force",
 		BatchSize: 256, LearningRate: 0.001, WeightDecay: 0, Beta1: 0.9, Beta2: 0.999,
 		WarmupSteps: 0, LRDecay: "none", GradClip: 0, Epochs: 50, Seed: 42,
 		EvalEvery: 1, Patience: 0,
@@ -155,6 +158,8 @@ func (c Config) Validate() error {
 		return bad("mask_prob", c.MaskProb, "a number in (0, 1]")
 	case !(c.MaskTokenRatio >= 0 && c.MaskTokenRatio <= 1):
 		return bad("mask_token_ratio", c.MaskTokenRatio, "a number in [0, 1]")
+	case c.MaskLast != "extra" && c.MaskLast != "force" && c.MaskLast != "none":
+		return bad("mask_last", fmt.Sprintf("%q", c.MaskLast), "extra, force or none")
 	case c.BatchSize < 1:
 		return bad("batch_size", c.BatchSize, "an integer >= 1")
 	case !(c.LearningRate > 0) || math.IsInf(c.LearningRate, 0):

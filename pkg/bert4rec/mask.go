@@ -5,11 +5,13 @@ import "math/rand/v2"
 // clozeMask fills s with one Cloze training example from a window of items
 // (movie_idx 1..V, oldest first), reusing s's buffers: each position is
 // chosen with probability cfg.MaskProb, and if none is chosen one position
-// is chosen uniformly, so every example predicts at least one item. A
+// is chosen uniformly, so every example predicts at least one item; with
+// forceLast the last position is always chosen (after the draws, which
+// keeps the generator's sequence independent of it). A
 // chosen position's input becomes [MASK] with probability
 // cfg.MaskTokenRatio, else (evenly) stays the item or becomes a random item
 // of 1..V; its target is the true item. rng is the epoch's generator.
-func clozeMask(s *seqInput, items []int32, cfg Config, V int, rng *rand.Rand) {
+func clozeMask(s *seqInput, items []int32, cfg Config, V int, forceLast bool, rng *rand.Rand) {
 	L := len(items)
 	s.tokens = append(s.tokens[:0], items...)
 	s.masked, s.targets = s.masked[:0], s.targets[:0]
@@ -17,6 +19,9 @@ func clozeMask(s *seqInput, items []int32, cfg Config, V int, rng *rand.Rand) {
 		if rng.Float64() < cfg.MaskProb {
 			s.masked = append(s.masked, int32(j))
 		}
+	}
+	if forceLast && (len(s.masked) == 0 || s.masked[len(s.masked)-1] != int32(L-1)) {
+		s.masked = append(s.masked, int32(L-1))
 	}
 	if len(s.masked) == 0 {
 		s.masked = append(s.masked, int32(rng.IntN(L)))

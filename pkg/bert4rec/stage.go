@@ -5,7 +5,6 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/moviegenie/pipeline/pkg/eval"
@@ -64,8 +63,8 @@ func (st *Stage) Run() error {
 		return err
 	}
 	s, V := in.split, len(in.movieIDs)
-	rep.Logf("%d users, %d movies, %d windows (+%d mask-last), T=%d C=%d L=%d NH=%d, blas %s",
-		len(s.Users), V, in.nWindows, len(in.data.Recent)*btoi(cfg.MaskLast), cfg.MaxLen, cfg.HiddenSize, cfg.NumLayers, cfg.NumHeads, linalg.Backend())
+	rep.Logf("%d users, %d movies, %d windows (mask_last %s), T=%d C=%d L=%d NH=%d, blas %s",
+		len(s.Users), V, in.nWindows, cfg.MaskLast, cfg.MaxLen, cfg.HiddenSize, cfg.NumLayers, cfg.NumHeads, linalg.Backend())
 
 	m := NewModel(cfg, V)
 	m.MovieIDs = in.movieIDs
@@ -244,7 +243,6 @@ func assemble(s *eval.Split, movies []features.MovieFeature, seqs []features.Tra
 		return nil, fmt.Errorf("%s has %d users, %s %d: rebuild the features", features.TrainSequencesFile, len(seqs), SequencesFile, len(s.Users))
 	}
 	in := &inputs{split: s, movieIDs: ids, nWindows: len(windows)}
-	recent := map[int32][]int32{}
 	for i, w := range windows {
 		tr, ok := trainOf[w.UserIdx]
 		if !ok {
@@ -260,17 +258,8 @@ func assemble(s *eval.Split, movies []features.MovieFeature, seqs []features.Tra
 			return nil, fmt.Errorf("%s row %d: window is not the train part of user_idx %d at %d", features.WindowsFile, i, w.UserIdx, w.Start)
 		}
 		in.data.Windows = append(in.data.Windows, w.Items)
-		if w.WindowIdx == 0 {
-			recent[w.UserIdx] = w.Items
-		}
-	}
-	users := make([]int32, 0, len(recent))
-	for u := range recent {
-		users = append(users, u)
-	}
-	sort.Slice(users, func(i, j int) bool { return users[i] < users[j] })
-	for _, u := range users {
-		in.data.Recent = append(in.data.Recent, recent[u])
+		// The most recent window ends with the user's last train item.
+		in.data.Recent = append(in.data.Recent, int(w.Start)+len(w.Items) == len(tr))
 	}
 	return in, nil
 }
@@ -299,13 +288,6 @@ func median(x []float64) float64 {
 	} else {
 		return (y[n/2-1] + y[n/2]) / 2
 	}
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // epochReporter passes the selection metrics, not all of them, to the

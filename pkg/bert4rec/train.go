@@ -22,9 +22,9 @@ type TrainData struct {
 	// Windows are the Cloze examples (bert4rec_windows.parquet), each
 	// 1..T items; their masks are drawn anew every epoch.
 	Windows [][]int32
-	// Recent holds each user's most recent window (window 0), used for the
-	// mask-last examples when Config.MaskLast is set.
-	Recent [][]int32
+	// Recent marks each user's most recent window (window 0), for
+	// Config.MaskLast; nil marks none.
+	Recent []bool
 }
 
 // Options are the hooks of a training run; all may be zero.
@@ -81,16 +81,20 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("window %d: %w", i, err)
 		}
 	}
-	recent := data.Recent
-	if !cfg.MaskLast {
-		recent = nil
+	if data.Recent != nil && len(data.Recent) != len(data.Windows) {
+		return nil, fmt.Errorf("%d recent flags for %d windows", len(data.Recent), len(data.Windows))
 	}
-	for i, w := range recent {
-		if err := checkWindow(w, T, V); err != nil {
-			return nil, fmt.Errorf("recent window %d: %w", i, err)
+	// Examples 0..len(Windows)-1 are the Cloze windows; with mask_last
+	// "extra", the recent windows follow as last-item examples.
+	var extra []int
+	if cfg.MaskLast == "extra" {
+		for i, r := range data.Recent {
+			if r {
+				extra = append(extra, i)
+			}
 		}
 	}
-	nEx := len(data.Windows) + len(recent)
+	nEx := len(data.Windows) + len(extra)
 	if nEx == 0 {
 		return nil, fmt.Errorf("no training windows")
 	}
@@ -123,9 +127,10 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 			chunk := order[j*B : min(nEx, (j+1)*B)]
 			for k, idx := range chunk {
 				if idx < len(data.Windows) {
-					clozeMask(&seqs[k], data.Windows[idx], cfg, V, rng)
+					force := cfg.MaskLast == "force" && data.Recent != nil && data.Recent[idx]
+					clozeMask(&seqs[k], data.Windows[idx], cfg, V, force, rng)
 				} else {
-					lastMask(&seqs[k], recent[idx-len(data.Windows)], V)
+					lastMask(&seqs[k], data.Windows[extra[idx-len(data.Windows)]], V)
 				}
 			}
 			bt.pack(seqs[:len(chunk)], T, V, cfg.NumHeads)

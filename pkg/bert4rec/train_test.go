@@ -26,9 +26,7 @@ func cyclicData(T int) (TrainData, [][]int32) {
 		seqs = append(seqs, items)
 		for w, sp := range features.CutWindows(len(items), T) {
 			d.Windows = append(d.Windows, items[sp.Start:sp.End])
-			if w == 0 {
-				d.Recent = append(d.Recent, items[sp.Start:sp.End])
-			}
+			d.Recent = append(d.Recent, w == 0)
 		}
 	}
 	return d, seqs
@@ -175,5 +173,22 @@ func TestTrainRejects(t *testing.T) {
 		t.Errorf("learning rate 1e30: got nil error, want divergence reported")
 	} else if !strings.Contains(err.Error(), "diverged") {
 		t.Errorf("learning rate 1e30: got %v, want a divergence error", err)
+	}
+}
+
+// TestMaskLastModes: "extra" adds one example per user per epoch, the
+// other modes none.
+func TestMaskLastModes(t *testing.T) {
+	data, _ := cyclicData(fixture.MaxLen)
+	for mode, want := range map[string]int{"none": len(data.Windows), "force": len(data.Windows), "extra": len(data.Windows) + fixture.Users} {
+		cfg := smallConfig()
+		cfg.Epochs, cfg.MaskLast = 1, mode
+		res, err := Train(NewModel(cfg, fixture.Movies), data, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Examples != want {
+			t.Errorf("mask_last %s: %d examples per epoch, want %d", mode, res.Examples, want)
+		}
 	}
 }

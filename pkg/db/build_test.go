@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -105,6 +106,16 @@ func TestBuildSmall(t *testing.T) {
 
 	if got, want := seedCounts(t, db), [3]int64{4, 3, 8}; got != want {
 		t.Errorf("seed query: got %v, want %v", got, want)
+	}
+	tablesGot := queryStrings(t, db, `SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`)
+	tablesWant := append([]string(nil), Tables...)
+	sort.Strings(tablesWant)
+	if !reflect.DeepEqual(tablesGot, tablesWant) {
+		t.Errorf("tables: got %q, want %q", tablesGot, tablesWant)
+	}
+	indexesGot := queryStrings(t, db, `SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name`)
+	if want := []string{"movie_genres_by_genre", "ratings_by_movie", "ratings_by_user_time", "users_by_occupation"}; !reflect.DeepEqual(indexesGot, want) {
+		t.Errorf("indexes: got %q, want %q", indexesGot, want)
 	}
 	wantRows := map[string]int64{
 		"meta": 9, "genres": 4, "occupations": 2, "movies": 4, "movie_genres": 5, "users": 3, "ratings": 8,

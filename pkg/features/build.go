@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
@@ -94,7 +95,9 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 			if !ok {
 				return nil, fmt.Errorf("%s: column genres: movie %d has genre %q, not in %s", MoviesFile, m.MovieID, g, GenresFile)
 			}
-			movieGenres[i] = append(movieGenres[i], gi)
+			if !slices.Contains(movieGenres[i], gi) {
+				movieGenres[i] = append(movieGenres[i], gi)
+			}
 		}
 	}
 	// User index: users sorted by user_id, 0..U-1.

@@ -27,14 +27,20 @@ const (
 	parallelMinWork = 1 << 20
 )
 
-// microKernel computes the mr×nr tile c = alpha*a·b + beta*c, where a is a
-// packed mr×k sliver (column after column), b a packed k×nr sliver (row
-// after row) and c has row stride ldc. When beta is zero c is not read.
-type microKernel func(k int, a, b, c []float32, ldc int, alpha, beta float32)
+// microKernel computes the mr×nr tile c = alpha*A·B + beta*c, where
+// element (r, p) of the mr×k sliver A is a[r*ars+p*acs], row p of the k×nr
+// sliver B is b[p*brs:p*brs+nr], and row r of c is c[r*ldc:r*ldc+nr]. When
+// beta is zero c is not read. Packed slivers have ars = 1, acs = mr and
+// brs = nr; slivers read in place have the strides of the matrices.
+type microKernel func(k int, a []float32, ars, acs int, b []float32, brs int, c []float32, ldc int, alpha, beta float32)
 
-// kernel is the micro-kernel the "go" backend uses: the assembly one when
-// the CPU supports it (kernel_amd64.go), else kernelGeneric.
-var kernel microKernel = kernelGeneric
+// kernel is the micro-kernel the "go" backend uses, called kernelName:
+// the assembly one when the CPU supports it (kernel_amd64.go), else
+// kernelGeneric.
+var (
+	kernel     microKernel = kernelGeneric
+	kernelName             = "generic"
+)
 
 // sgemmGo is the "go" backend.
 func sgemmGo(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -126,8 +132,10 @@ func gemmBlocked(kern microKernel, workers int, transA, transB bool, m, n, k int
 }
 
 // gemmShared computes the product on up to workers goroutines sharing each
-// packed kc×nc panel of op(B); they pack it together, then take blocks of
-// mc rows of C in turn, each packing its own block of op(A).
+// kc×nc panel of op(B); they pack it together, then take blocks of mc rows
+// of C in turn, each packing its own block of op(A). Operands that need no
+// packing (see choosePacking) are read in place, except for their last,
+// partial, sliver.
 func gemmShared(kern microKernel, workers int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	// Cut k into equal blocks of at most kcMax.
 	kc := ceilDiv(k, ceilDiv(k, kcMax))
@@ -139,52 +147,125 @@ func gemmShared(kern microKernel, workers int, transA, transB bool, m, n, k int,
 	mc := roundUp(ceilDiv(m, mBlocks), mr)
 	mBlocks = ceilDiv(m, mc)
 
+	packAll, packAllB := choosePacking(m, n, k, transA, transB)
 	nc := min(n, ncMax)
-	ws := getWorkspace(workers, kc*roundUp(nc, nr), kc*mc)
+	bLen, aLen := kc*nr, kc*mr // partial slivers only
+	if packAllB {
+		bLen = kc * roundUp(nc, nr)
+	}
+	if packAll {
+		aLen = kc * mc
+	}
+	ws := getWorkspace(workers, bLen, aLen)
 	defer workspaces.Put(ws)
 
 	for jc := 0; jc < n; jc += ncMax {
 		ncur := min(ncMax, n-jc)
-		nSlivers := ceilDiv(ncur, nr)
-		// Each goroutine packs a run of whole slivers.
-		slPerPart := ceilDiv(nSlivers, workers)
+		nFull := ncur / nr * nr // columns in full slivers
 		for pc := 0; pc < k; pc += kc {
 			kcur := min(kc, k-pc)
 			betaCur := beta
 			if pc > 0 {
 				betaCur = 1
 			}
-			bp := ws.b
-			parallelFor(workers, ceilDiv(nSlivers, slPerPart), func(_, t int) {
-				j0 := t * slPerPart * nr
-				packB(bp[j0*kcur:], b, ldb, transB, pc, jc+j0, kcur, min(slPerPart*nr, ncur-j0))
-			})
+			var bp panel
+			if packAllB {
+				// Each goroutine packs a run of whole slivers.
+				nSlivers := ceilDiv(ncur, nr)
+				perPart := ceilDiv(nSlivers, workers)
+				parallelFor(workers, ceilDiv(nSlivers, perPart), func(_, t int) {
+					j0 := t * perPart * nr
+					packB(ws.b[j0*kcur:], b, ldb, transB, pc, jc+j0, kcur, min(perPart*nr, ncur-j0))
+				})
+				bp = panel{data: ws.b, step: kcur * nr, rs: nr}
+			} else {
+				bp = panel{data: b[pc*ldb+jc:], step: nr, rs: ldb}
+				if nFull < ncur {
+					packB(ws.b, b, ldb, transB, pc, jc+nFull, kcur, ncur-nFull)
+					bp.edge = ws.b
+				}
+			}
 			parallelFor(workers, mBlocks, func(w, t int) {
 				ic := t * mc
 				mcur := min(mc, m-ic)
-				ap := ws.a[w]
-				packA(ap, a, lda, transA, ic, pc, mcur, kcur)
-				macroKernel(kern, kcur, mcur, ncur, ap, bp, c[ic*ldc+jc:], ldc, alpha, betaCur, &ws.tmp[w])
+				var ap panel
+				switch {
+				case packAll:
+					packA(ws.a[w], a, lda, transA, ic, pc, mcur, kcur)
+					ap = panel{data: ws.a[w], step: kcur * mr, rs: 1, cs: mr}
+				case transA:
+					ap = panel{data: a[pc*lda+ic:], step: mr, rs: 1, cs: lda}
+				default:
+					ap = panel{data: a[ic*lda+pc:], step: mr * lda, rs: lda, cs: 1}
+				}
+				if mFull := mcur / mr * mr; !packAll && mFull < mcur {
+					packA(ws.a[w], a, lda, transA, ic+mFull, pc, mcur-mFull, kcur)
+					ap.edge = ws.a[w]
+				}
+				macroKernel(kern, kcur, mcur, ncur, &ap, &bp, c[ic*ldc+jc:], ldc, alpha, betaCur, &ws.tmp[w])
 			})
 		}
 	}
 }
 
-// macroKernel multiplies a packed mcur×kc block of op(A) by packed kc×ncols
-// slivers of op(B) into C (starting at c[0], row stride ldc).
-func macroKernel(kern microKernel, kc, mcur, ncols int, ap, bp, c []float32, ldc int, alpha, beta float32, tmp *[mr * nr]float32) {
+// choosePacking reports whether to pack all of op(A) and all of op(B), or
+// to read their full slivers in place. Packing copies each block into the
+// order the micro-kernel reads, so that it streams through contiguous
+// memory; it pays when the block is reused many times, in large products.
+// In small ones (an attention head: 50×32×50) the copies would cost as
+// much as the product, and the operands are in L1 or L2 anyway. A
+// transposed op(B) is always packed: the kernel loads its rows as vectors.
+func choosePacking(m, n, k int, transA, transB bool) (packA, packB bool) {
+	if float64(m)*float64(n)*float64(k) < parallelMinWork {
+		return false, transB
+	}
+	return true, true
+}
+
+// panel locates the slivers of a block of op(A) (mr rows each) or op(B)
+// (nr columns each) for the micro-kernel. Sliver i starts at data[i*step];
+// in it, element (r, p) of an A sliver is at r*rs+p*cs and row p of a B
+// sliver at p*rs. If edge is not nil, the last sliver is partial and packed
+// there instead.
+type panel struct {
+	data         []float32
+	step, rs, cs int
+	edge         []float32
+}
+
+// aSliver returns sliver i of an A panel and its strides; partial says
+// whether it is the last, partial one.
+func (p *panel) aSliver(i int, partial bool) ([]float32, int, int) {
+	if partial && p.edge != nil {
+		return p.edge, 1, mr
+	}
+	return p.data[i*p.step:], p.rs, p.cs
+}
+
+// bSliver returns sliver i of a B panel and its row stride.
+func (p *panel) bSliver(i int, partial bool) ([]float32, int) {
+	if partial && p.edge != nil {
+		return p.edge, nr
+	}
+	return p.data[i*p.step:], p.rs
+}
+
+// macroKernel multiplies an mcur×kc block of op(A) by a kc×ncols block of
+// op(B) into C (starting at c[0], row stride ldc), one mr×nr tile at a
+// time.
+func macroKernel(kern microKernel, kc, mcur, ncols int, ap, bp *panel, c []float32, ldc int, alpha, beta float32, tmp *[mr * nr]float32) {
 	for jr := 0; jr < ncols; jr += nr {
 		nb := min(nr, ncols-jr)
-		bs := bp[(jr/nr)*kc*nr:]
+		bs, brs := bp.bSliver(jr/nr, nb < nr)
 		for ir := 0; ir < mcur; ir += mr {
 			mb := min(mr, mcur-ir)
-			as := ap[(ir/mr)*kc*mr:]
+			as, ars, acs := ap.aSliver(ir/mr, mb < mr)
 			if mb == mr && nb == nr {
-				kern(kc, as, bs, c[ir*ldc+jr:], ldc, alpha, beta)
+				kern(kc, as, ars, acs, bs, brs, c[ir*ldc+jr:], ldc, alpha, beta)
 				continue
 			}
 			// Edge tile: compute the full tile aside, copy the part inside C.
-			kern(kc, as, bs, tmp[:], nr, alpha, 0)
+			kern(kc, as, ars, acs, bs, brs, tmp[:], nr, alpha, 0)
 			for i := 0; i < mb; i++ {
 				row := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nb]
 				t := tmp[i*nr : i*nr+nb]
@@ -287,13 +368,12 @@ func packB(bp, b []float32, ldb int, transB bool, pc, j0, kc, cols int) {
 }
 
 // kernelGeneric is the portable micro-kernel.
-func kernelGeneric(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+func kernelGeneric(k int, a []float32, ars, acs int, b []float32, brs int, c []float32, ldc int, alpha, beta float32) {
 	var acc [mr][nr]float32
 	for p := 0; p < k; p++ {
-		bp := (*[nr]float32)(b[p*nr : p*nr+nr])
-		ap := (*[mr]float32)(a[p*mr : p*mr+mr])
+		bp := (*[nr]float32)(b[p*brs:])
 		for i := range acc {
-			ai := ap[i]
+			ai := a[i*ars+p*acs]
 			row := &acc[i]
 			for j := range row {
 				row[j] += ai * bp[j]
@@ -301,7 +381,7 @@ func kernelGeneric(k int, a, b, c []float32, ldc int, alpha, beta float32) {
 		}
 	}
 	for i := range acc {
-		row := c[i*ldc : i*ldc+nr]
+		row := (*[nr]float32)(c[i*ldc:])
 		for j := range row {
 			if beta == 0 {
 				row[j] = alpha * acc[i][j]

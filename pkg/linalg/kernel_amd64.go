@@ -2,12 +2,13 @@
 
 package linalg
 
-// kernel6x16 is the AVX2+FMA micro-kernel (kernel_amd64.s): microKernel on
-// raw pointers. It reads 6*k floats from a and 16*k from b, and reads (when
-// beta != 0) and writes 6 rows of 16 floats from c, ldc floats apart.
+// kernel6x16 is the AVX2+FMA micro-kernel (kernel_amd64.s): microKernel
+// on raw pointers, strides in elements. It reads the 6×k sliver at a, the
+// k×16 sliver at b, and 6 rows of 16 floats at c (only when beta != 0)
+// before writing them.
 //
 //go:noescape
-func kernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32)
+func kernel6x16(k int, a *float32, ars, acs int, b *float32, brs int, c *float32, ldc int, alpha, beta float32)
 
 // cpuid executes CPUID with the given EAX and ECX.
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
@@ -17,7 +18,7 @@ func xgetbv() (eax, edx uint32)
 
 func init() {
 	if hasAVX2FMA() {
-		kernel = kernelAVX2
+		kernel, kernelName = kernelAVX2, "avx2"
 	}
 }
 
@@ -46,10 +47,10 @@ func hasAVX2FMA() bool {
 }
 
 // kernelAVX2 is kernel6x16 behind bounds checks, so that the assembly only
-// touches memory inside its slices.
-func kernelAVX2(k int, a, b, c []float32, ldc int, alpha, beta float32) {
-	_ = a[k*mr-1]
-	_ = b[k*nr-1]
+// touches memory inside its slices (all strides are non-negative).
+func kernelAVX2(k int, a []float32, ars, acs int, b []float32, brs int, c []float32, ldc int, alpha, beta float32) {
+	_ = a[(mr-1)*ars+(k-1)*acs]
+	_ = b[(k-1)*brs+nr-1]
 	_ = c[(mr-1)*ldc+nr-1]
-	kernel6x16(k, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	kernel6x16(k, &a[0], ars, acs, &b[0], brs, &c[0], ldc, alpha, beta)
 }

@@ -2,30 +2,34 @@
 
 #include "textflag.h"
 
-// One step of k: C[0:6][0:16] += a[0:6] (broadcast) * b[0:16].
+// One step of k: tile += a[0:6] (each broadcast) * b[0:16], then SI and
+// DI move on to the next column of the A sliver and row of the B sliver.
 // Accumulators: Y0..Y11 (row r in Y(2r), Y(2r+1)); b in Y12, Y13;
-// broadcast a in Y14, Y15. ao and bo are byte offsets into SI and DI.
-#define STEP(ao, bo) \
-	VMOVUPS      bo(DI), Y12;         \
-	VMOVUPS      bo+32(DI), Y13;      \
-	VBROADCASTSS ao(SI), Y14;         \
-	VBROADCASTSS ao+4(SI), Y15;       \
-	VFMADD231PS  Y12, Y14, Y0;        \
-	VFMADD231PS  Y13, Y14, Y1;        \
-	VFMADD231PS  Y12, Y15, Y2;        \
-	VFMADD231PS  Y13, Y15, Y3;        \
-	VBROADCASTSS ao+8(SI), Y14;       \
-	VBROADCASTSS ao+12(SI), Y15;      \
-	VFMADD231PS  Y12, Y14, Y4;        \
-	VFMADD231PS  Y13, Y14, Y5;        \
-	VFMADD231PS  Y12, Y15, Y6;        \
-	VFMADD231PS  Y13, Y15, Y7;        \
-	VBROADCASTSS ao+16(SI), Y14;      \
-	VBROADCASTSS ao+20(SI), Y15;      \
-	VFMADD231PS  Y12, Y14, Y8;        \
-	VFMADD231PS  Y13, Y14, Y9;        \
-	VFMADD231PS  Y12, Y15, Y10;       \
-	VFMADD231PS  Y13, Y15, Y11
+// broadcast a in Y14, Y15. Rows of A are R9 bytes apart (R10 = 3*R9,
+// R11 = 5*R9); R12 and R13 are the byte steps of SI and DI.
+#define STEP \
+	VMOVUPS      (DI), Y12;          \
+	VMOVUPS      32(DI), Y13;        \
+	VBROADCASTSS (SI), Y14;          \
+	VBROADCASTSS (SI)(R9*1), Y15;    \
+	VFMADD231PS  Y12, Y14, Y0;       \
+	VFMADD231PS  Y13, Y14, Y1;       \
+	VFMADD231PS  Y12, Y15, Y2;       \
+	VFMADD231PS  Y13, Y15, Y3;       \
+	VBROADCASTSS (SI)(R9*2), Y14;    \
+	VBROADCASTSS (SI)(R10*1), Y15;   \
+	VFMADD231PS  Y12, Y14, Y4;       \
+	VFMADD231PS  Y13, Y14, Y5;       \
+	VFMADD231PS  Y12, Y15, Y6;       \
+	VFMADD231PS  Y13, Y15, Y7;       \
+	VBROADCASTSS (SI)(R9*4), Y14;    \
+	VBROADCASTSS (SI)(R11*1), Y15;   \
+	VFMADD231PS  Y12, Y14, Y8;       \
+	VFMADD231PS  Y13, Y14, Y9;       \
+	VFMADD231PS  Y12, Y15, Y10;      \
+	VFMADD231PS  Y13, Y15, Y11;      \
+	ADDQ         R12, SI;            \
+	ADDQ         R13, DI
 
 // Row r of C: c = acc + beta*c (Y13 holds beta), then store; DX advances
 // by ldc.
@@ -42,13 +46,21 @@
 	VMOVUPS hi, 32(DX);  \
 	ADDQ    R8, DX
 
-// func kernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32)
-TEXT ·kernel6x16(SB), NOSPLIT, $0-48
+// func kernel6x16(k int, a *float32, ars, acs int, b *float32, brs int, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernel6x16(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ ars+16(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	LEAQ (R9)(R9*4), R11
+	MOVQ acs+24(FP), R12
+	SHLQ $2, R12
+	MOVQ b+32(FP), DI
+	MOVQ brs+40(FP), R13
+	SHLQ $2, R13
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
 	SHLQ $2, R8
 
 	VXORPS Y0, Y0, Y0
@@ -64,19 +76,17 @@ TEXT ·kernel6x16(SB), NOSPLIT, $0-48
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
 
-	MOVQ CX, BX
-	SHRQ $2, BX
-	ANDQ $3, CX
+	MOVQ  CX, BX
+	SHRQ  $2, BX
+	ANDQ  $3, CX
 	TESTQ BX, BX
-	JZ   tail
+	JZ    tail
 
 loop4:
-	STEP(0, 0)
-	STEP(24, 64)
-	STEP(48, 128)
-	STEP(72, 192)
-	ADDQ $96, SI
-	ADDQ $256, DI
+	STEP
+	STEP
+	STEP
+	STEP
 	DECQ BX
 	JNZ  loop4
 
@@ -85,33 +95,31 @@ tail:
 	JZ    done
 
 loop1:
-	STEP(0, 0)
-	ADDQ $24, SI
-	ADDQ $64, DI
+	STEP
 	DECQ CX
 	JNZ  loop1
 
 done:
-	VBROADCASTSS alpha+40(FP), Y12
-	VMULPS Y12, Y0, Y0
-	VMULPS Y12, Y1, Y1
-	VMULPS Y12, Y2, Y2
-	VMULPS Y12, Y3, Y3
-	VMULPS Y12, Y4, Y4
-	VMULPS Y12, Y5, Y5
-	VMULPS Y12, Y6, Y6
-	VMULPS Y12, Y7, Y7
-	VMULPS Y12, Y8, Y8
-	VMULPS Y12, Y9, Y9
-	VMULPS Y12, Y10, Y10
-	VMULPS Y12, Y11, Y11
+	VBROADCASTSS alpha+64(FP), Y12
+	VMULPS       Y12, Y0, Y0
+	VMULPS       Y12, Y1, Y1
+	VMULPS       Y12, Y2, Y2
+	VMULPS       Y12, Y3, Y3
+	VMULPS       Y12, Y4, Y4
+	VMULPS       Y12, Y5, Y5
+	VMULPS       Y12, Y6, Y6
+	VMULPS       Y12, Y7, Y7
+	VMULPS       Y12, Y8, Y8
+	VMULPS       Y12, Y9, Y9
+	VMULPS       Y12, Y10, Y10
+	VMULPS       Y12, Y11, Y11
 
 	// beta == 0 (either sign): overwrite C without reading it.
-	MOVL beta+44(FP), AX
+	MOVL beta+68(FP), AX
 	ANDL $0x7fffffff, AX
 	JZ   store
 
-	VBROADCASTSS beta+44(FP), Y13
+	VBROADCASTSS beta+68(FP), Y13
 	ROWBETA(Y0, Y1)
 	ROWBETA(Y2, Y3)
 	ROWBETA(Y4, Y5)

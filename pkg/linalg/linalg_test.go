@@ -29,11 +29,14 @@ func impls() []impl {
 		}
 	}
 	list := []impl{
-		{"go/kernel/serial", blocked(kernel, 1)},
-		{"go/kernel/2workers", blocked(kernel, 2)},
-		{"go/kernel/3workers", blocked(kernel, 3)},
-		{"go/generic/serial", blocked(kernelGeneric, 1)},
-		{"go/generic/3workers", blocked(kernelGeneric, 3)},
+		{"go/" + kernelName + "/serial", blocked(kernel, 1)},
+		{"go/" + kernelName + "/2workers", blocked(kernel, 2)},
+		{"go/" + kernelName + "/3workers", blocked(kernel, 3)},
+	}
+	if kernelName != "generic" {
+		list = append(list,
+			impl{"go/generic/serial", blocked(kernelGeneric, 1)},
+			impl{"go/generic/3workers", blocked(kernelGeneric, 3)})
 	}
 	for _, name := range Available() {
 		b, err := lookup(name)
@@ -197,11 +200,12 @@ func (p *problem) compare(t *testing.T, name string, got, want []float32, exact 
 
 // sizes are (m, n, k) triples: ones, odd sizes, exact tiles, and sizes that
 // cross every blocking boundary (k > kcMax, m > mcMax, n > ncMax), the last
-// one large enough for the goroutines to share packed panels.
+// two with enough rows for the goroutines to share panels of op(B), packed
+// or (in the small product) read in place.
 var sizes = [][3]int{
 	{1, 1, 1}, {7, 7, 7}, {1, 33, 7}, {33, 1, 129}, {7, 129, 33}, {129, 7, 1},
 	{2, 40, 3}, {6, 16, 5}, {50, 50, 32}, {12, 32, 513}, {129, 129, 129},
-	{200, 37, 300}, {13, ncMax + 20, 9}, {2 * 3 * mcMax, 23, 70},
+	{200, 37, 300}, {13, ncMax + 20, 9}, {2 * 3 * mcMax, 23, 70}, {2*3*mcMax + 5, 3, 7},
 }
 
 var alphaBetas = [][2]float32{{1, 0}, {0.5, -1.5}, {-2, 1}}

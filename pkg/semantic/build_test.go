@@ -1,6 +1,8 @@
 package semantic
 
 import (
+	"cmp"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -37,7 +39,7 @@ func TestBuildNeighboursUseTrainAndValidationOnly(t *testing.T) {
 		t.Errorf("stats: %d test rows ignored and %d read, want %d and %d", st.TestRowsIgnored, st.Interactions, test, trainVal)
 	}
 	// The same data with the test rows removed gives the same neighbours.
-	in.Ratings = slices.DeleteFunc(in.Ratings, func(r tables.Rating) bool { return r.Split == tables.SplitTest })
+	in.Ratings = slices.DeleteFunc(in.Ratings, func(r Rating) bool { return r.Split == tables.SplitTest })
 	ix2, err := Build(in, DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -111,5 +113,34 @@ func TestBuildRejectsBadInputs(t *testing.T) {
 	cfg.Neighbours = 0
 	if _, err := Build(fixtureInputs(t), cfg); err == nil || !strings.Contains(err.Error(), "semantic_search.neighbours") {
 		t.Errorf("neighbours 0: error %v, want one naming semantic_search.neighbours", err)
+	}
+}
+
+// topK keeps what sorting everything and cutting would keep.
+func TestTopKMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 200 {
+		n, k := rng.IntN(60), 1+rng.IntN(10)
+		all := make([]neighbour, n)
+		for i := range all {
+			// Few distinct weights, so ties by index matter.
+			all[i] = neighbour{j: int32(i), w: float64(rng.IntN(5))}
+		}
+		rng.Shuffle(n, func(a, b int) { all[a], all[b] = all[b], all[a] })
+		var h topK
+		for _, x := range all {
+			h.offer(x, k)
+		}
+		want := slices.Clone(all)
+		slices.SortFunc(want, func(a, b neighbour) int {
+			if a.w != b.w {
+				return cmp.Compare(b.w, a.w)
+			}
+			return cmp.Compare(a.j, b.j)
+		})
+		want = want[:min(k, n)]
+		if got := h.sorted(); !slices.Equal(got, want) {
+			t.Fatalf("trial %d (n %d, k %d): topK %v, want %v", trial, n, k, got, want)
+		}
 	}
 }

@@ -20,7 +20,7 @@ func fixtureInputs(t testing.TB) *Inputs {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Inputs{Genres: genres, Ratings: ratings, Movies: mfs, Embeddings: embs, Encoder: enc}
+	return &Inputs{Genres: genres, Ratings: Ratings(ratings), Movies: mfs, Embeddings: embs, Encoder: enc}
 }
 
 // fixtureIndex is the index of the semantictest catalogue, built once.
@@ -32,7 +32,7 @@ func fixtureIndex(t testing.TB) *Index {
 			fixtureErr = err
 			return
 		}
-		fixtureIx, fixtureErr = Build(&Inputs{Genres: genres, Ratings: ratings, Movies: mfs, Embeddings: embs, Encoder: enc}, DefaultConfig())
+		fixtureIx, fixtureErr = Build(&Inputs{Genres: genres, Ratings: Ratings(ratings), Movies: mfs, Embeddings: embs, Encoder: enc}, DefaultConfig())
 	})
 	if fixtureErr != nil {
 		t.Fatal(fixtureErr)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/moviegenie/pipeline/pkg/features"
 	"github.com/moviegenie/pipeline/pkg/tables"
@@ -114,10 +115,27 @@ func (ix *Index) Neighbours(id int32) ([]int32, []float32) {
 	return ids, ix.nbrW[lo:hi]
 }
 
+// Rating is the part of a ratings.parquet row (tables.Rating) that the
+// index reads: who rated what, in which split.
+type Rating struct {
+	UserID  int32  `parquet:"name=user_id, type=INT32"`
+	MovieID int32  `parquet:"name=movie_id, type=INT32"`
+	Split   string `parquet:"name=split, type=BYTE_ARRAY, convertedtype=UTF8"`
+}
+
+// Ratings keeps the fields Rating has.
+func Ratings(rows []tables.Rating) []Rating {
+	out := make([]Rating, len(rows))
+	for i, r := range rows {
+		out[i] = Rating{UserID: r.UserID, MovieID: r.MovieID, Split: r.Split}
+	}
+	return out
+}
+
 // Inputs are what an index is built from.
 type Inputs struct {
 	Genres     []tables.Genre           // data/processed/genres.parquet
-	Ratings    []tables.Rating          // data/processed/ratings.parquet
+	Ratings    []Rating                 // data/processed/ratings.parquet
 	Movies     []features.MovieFeature  // data/features/movie_features.parquet
 	Embeddings []features.TextEmbedding // data/features/text_embeddings.parquet
 	Encoder    *textembed.Encoder       // data/features/text_encoder.bin
@@ -135,25 +153,28 @@ func InputPaths(processed, featuresDir string) []string {
 }
 
 // ReadInputs reads the index inputs from the processed and features
-// directories. A missing or malformed file is an error naming it.
+// directories, the files side by side. A missing or malformed file is an
+// error naming it (the first in InputPaths order when several are bad).
 func ReadInputs(processed, featuresDir string) (*Inputs, error) {
 	p := InputPaths(processed, featuresDir)
 	var in Inputs
-	var err error
-	if in.Genres, err = tables.Read[tables.Genre](p[0]); err != nil {
-		return nil, err
+	errs := make([]error, len(p))
+	reads := []func() error{
+		func() (err error) { in.Genres, err = tables.Read[tables.Genre](p[0]); return },
+		func() (err error) { in.Ratings, err = tables.Read[Rating](p[1]); return },
+		func() (err error) { in.Movies, err = tables.Read[features.MovieFeature](p[2]); return },
+		func() (err error) { in.Embeddings, err = tables.Read[features.TextEmbedding](p[3]); return },
+		func() (err error) { in.Encoder, err = textembed.Load(p[4]); return },
 	}
-	if in.Ratings, err = tables.Read[tables.Rating](p[1]); err != nil {
-		return nil, err
+	var wg sync.WaitGroup
+	for i, read := range reads {
+		wg.Go(func() { errs[i] = read() })
 	}
-	if in.Movies, err = tables.Read[features.MovieFeature](p[2]); err != nil {
-		return nil, err
-	}
-	if in.Embeddings, err = tables.Read[features.TextEmbedding](p[3]); err != nil {
-		return nil, err
-	}
-	if in.Encoder, err = textembed.Load(p[4]); err != nil {
-		return nil, err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return &in, nil
 }
@@ -325,7 +346,7 @@ func (ix *Index) buildLexical(titleToks [][]string) {
 // users rated each pair of movies, and keeps each movie's best neighbours
 // by c/(n_i^(1-β) n_j^β) × c/(c+shrinkage), c users sharing the pair and
 // n_i, n_j users per movie (β = 0.5: the cosine).
-func (ix *Index) buildNeighbours(ratings []tables.Rating) error {
+func (ix *Index) buildNeighbours(ratings []Rating) error {
 	cfg := ix.cfg
 	n := len(ix.movies)
 	byUser := map[int32][]int32{}
@@ -366,15 +387,15 @@ func (ix *Index) buildNeighbours(ratings []tables.Rating) error {
 			}
 		}
 	}
-	type cand struct {
-		j int32
-		w float64
-	}
 	beta := cfg.CooccurrencePopularityExponent
+	powI, powJ := make([]float64, n), make([]float64, n) // n_i^(1-β), n_j^β
+	for i, c := range count {
+		powI[i], powJ[i] = math.Pow(float64(c), 1-beta), math.Pow(float64(c), beta)
+	}
 	ix.nbrOff = make([]int32, 1, n+1)
-	var cands []cand
+	top := make(topK, 0, cfg.Neighbours)
 	for i := 0; i < n; i++ {
-		cands = cands[:0]
+		top = top[:0]
 		for j := 0; j < n; j++ {
 			if j == i {
 				continue
@@ -389,18 +410,9 @@ func (ix *Index) buildNeighbours(ratings []tables.Rating) error {
 				continue
 			}
 			cf := float64(c)
-			w := cf / (math.Pow(float64(count[i]), 1-beta) * math.Pow(float64(count[j]), beta)) * cf / (cf + cfg.CooccurrenceShrinkage)
-			cands = append(cands, cand{int32(j), w})
+			top.offer(neighbour{int32(j), cf / (powI[i] * powJ[j]) * cf / (cf + cfg.CooccurrenceShrinkage)}, cfg.Neighbours)
 		}
-		sort.Slice(cands, func(a, b int) bool {
-			if cands[a].w != cands[b].w {
-				return cands[a].w > cands[b].w
-			}
-			return cands[a].j < cands[b].j
-		})
-		if len(cands) > cfg.Neighbours {
-			cands = cands[:cfg.Neighbours]
-		}
+		cands := top.sorted()
 		if len(cands) == 0 {
 			ix.stats.MoviesNoNeighbours++
 		}
@@ -411,6 +423,74 @@ func (ix *Index) buildNeighbours(ratings []tables.Rating) error {
 		ix.nbrOff = append(ix.nbrOff, int32(len(ix.nbrIdx)))
 	}
 	return nil
+}
+
+// neighbour is a candidate neighbour j with weight w.
+type neighbour struct {
+	j int32
+	w float64
+}
+
+// better orders neighbours: higher weight first, then lower index.
+func (a neighbour) better(b neighbour) bool {
+	if a.w != b.w {
+		return a.w > b.w
+	}
+	return a.j < b.j
+}
+
+// topK keeps the k best neighbours offered, as a heap whose root is the
+// worst kept.
+type topK []neighbour
+
+func (h *topK) offer(x neighbour, k int) {
+	t := *h
+	if len(t) < k {
+		t = append(t, x)
+		for c := len(t) - 1; c > 0; { // sift up
+			p := (c - 1) / 2
+			if !t[p].better(t[c]) {
+				break
+			}
+			t[p], t[c] = t[c], t[p]
+			c = p
+		}
+		*h = t
+		return
+	}
+	if !x.better(t[0]) {
+		return
+	}
+	t[0] = x
+	for p := 0; ; { // sift down
+		w, l, r := p, 2*p+1, 2*p+2
+		if l < len(t) && t[w].better(t[l]) {
+			w = l
+		}
+		if r < len(t) && t[w].better(t[r]) {
+			w = r
+		}
+		if w == p {
+			break
+		}
+		t[p], t[w] = t[w], t[p]
+		p = w
+	}
+}
+
+// sorted returns the kept neighbours, best first.
+func (h topK) sorted() []neighbour {
+	out := slices.Clone(h)
+	slices.SortFunc(out, func(a, b neighbour) int {
+		if a.better(b) {
+			return -1
+		}
+		if b.better(a) {
+			return 1
+		}
+		return 0
+	})
+	return out
 }
 
 // finish derives the lookup tables that are not stored (used by both

@@ -1,9 +1,11 @@
 package semantic
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -162,17 +164,6 @@ func (s *scorer) add(name string, weight float64, vals []float64) {
 	}
 }
 
-// signal names the components that say a movie answers the query;
-// popularity alone does not.
-func (s *scorer) relevant(i int) bool {
-	for _, name := range s.order {
-		if name != "popularity" && s.parts[name][i] > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // search scores a free-text query.
 func (s *scorer) search(ws []string, in intent) {
 	cfg := s.cfg
@@ -321,7 +312,13 @@ func (s *scorer) matchWords(ws []string) []qword {
 	out := make([]qword, len(ws))
 	shared := make([]bool, len(ix.vocab))
 	var touched []int32
+	done := map[string]int{} // word -> its first position
 	for j, w := range ws {
+		if first, ok := done[w]; ok {
+			out[j] = out[first] // a repeated word matches the same
+			continue
+		}
+		done[w] = j
 		q := qword{w: w, stop: textembed.IsStopWord(w), best: -1}
 		sims := map[int32]float64{}
 		if id, ok := ix.vocabIdx[w]; ok {
@@ -407,11 +404,20 @@ func (s *scorer) lexical(qws []qword, set []int) []float64 {
 			tokSim[c.tok] = math.Max(tokSim[c.tok], c.sim)
 		}
 	}
-	// Query coverage per movie, over the words in set.
+	// Query coverage per movie, over the words in set (a repeated word
+	// once, with its weight times its count).
+	mult := map[string]float64{}
+	var distinct []int
+	for _, j := range set {
+		if _, ok := mult[qws[j].w]; !ok {
+			distinct = append(distinct, j)
+		}
+		mult[qws[j].w]++
+	}
 	cover := make([]float64, n)
 	touched := make([]bool, n)
 	best := make([]float64, n)
-	for _, j := range set {
+	for _, j := range distinct {
 		q := qws[j]
 		if len(q.cands) == 0 {
 			continue
@@ -423,8 +429,9 @@ func (s *scorer) lexical(qws []qword, set []int) []float64 {
 				touched[m] = true
 			}
 		}
+		w := q.weight * mult[q.w]
 		for m, b := range best {
-			cover[m] += q.weight * b
+			cover[m] += w * b
 		}
 	}
 	lambda := cfg.TitleCoverageShare
@@ -498,16 +505,32 @@ func (s *scorer) embedding(q any) []float64 {
 		v = x
 	}
 	out := make([]float64, len(ix.movies))
+	if !slices.ContainsFunc(v, func(x float32) bool { return x != 0 }) {
+		return out // no known word: no similarity
+	}
 	d := ix.dim
 	for i := range out {
-		row := ix.emb[i*d : (i+1)*d]
-		var dot float32
-		for k, x := range v {
-			dot += x * row[k]
-		}
-		out[i] = math.Max(0, float64(dot))
+		out[i] = math.Max(0, float64(dot(v, ix.emb[i*d:(i+1)*d])))
 	}
 	return out
+}
+
+// dot is the inner product of two vectors of equal length, over four
+// accumulators (a fixed order: the same inputs give the same bits).
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	k := 0
+	for ; k+4 <= len(a); k += 4 {
+		s0 += a[k] * b[k]
+		s1 += a[k+1] * b[k+1]
+		s2 += a[k+2] * b[k+2]
+		s3 += a[k+3] * b[k+3]
+	}
+	for ; k < len(a); k++ {
+		s0 += a[k] * b[k]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // top returns the best opt.K relevant movies, best first, ties by lower
@@ -521,9 +544,20 @@ func (s *scorer) top(opt Options) []Result {
 			total[i] += v
 		}
 	}
+	// Relevant movies: a nonzero component other than popularity (which
+	// alone says nothing about the query).
+	relevant := make([]bool, n)
+	for _, name := range s.order {
+		if name == "popularity" {
+			continue
+		}
+		for i, v := range s.parts[name] {
+			relevant[i] = relevant[i] || v > 0
+		}
+	}
 	var cands []int
 	for i := 0; i < n; i++ {
-		if i == s.skip || !s.relevant(i) {
+		if i == s.skip || !relevant[i] {
 			continue
 		}
 		if opt.Personal != nil && opt.Personal.Exclude[ix.movies[i].ID] {
@@ -532,12 +566,11 @@ func (s *scorer) top(opt Options) []Result {
 		cands = append(cands, i)
 	}
 	byScore := func(score []float64) {
-		sort.Slice(cands, func(a, b int) bool {
-			x, y := score[cands[a]], score[cands[b]]
-			if x != y {
-				return x > y
+		slices.SortFunc(cands, func(a, b int) int {
+			if c := cmp.Compare(score[b], score[a]); c != 0 {
+				return c
 			}
-			return cands[a] < cands[b] // movies are in id order
+			return cmp.Compare(a, b) // movies are in id order
 		})
 	}
 	byScore(total)

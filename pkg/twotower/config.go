@@ -41,7 +41,10 @@ type Config struct {
 	// UniformNegatives is the number of movies drawn uniformly from the
 	// catalogue for every batch and added to every row's softmax as
 	// negatives, beside the in-batch ones (mixed negative sampling, Yang
-	// et al. 2020); 0 for in-batch negatives only.
+	// et al. 2020); 0 for in-batch negatives only. With it the softmax
+	// runs over the distinct movies drawn, each corrected by α·log of its
+	// chance of being drawn; at N or more it runs over the whole
+	// catalogue (a full softmax, no correction).
 	UniformNegatives int `yaml:"uniform_negatives" json:"uniform_negatives"`
 	// ColdStartRate is the share of training examples whose user is shown
 	// to the user tower as a cold-start user: the user-id embedding

@@ -112,7 +112,7 @@ func (m *Model) Demographics(q recommend.Query) (gender, age, occ, zip int32, er
 		}
 		if occ < 0 {
 			names := append([]string(nil), m.Occupations...)
-			sort.Strings(names)
+			sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
 			return 0, 0, 0, 0, fmt.Errorf("%w %q: want one of %s", ErrUnknownOccupation, q.Occupation, strings.Join(names, ", "))
 		}
 	}

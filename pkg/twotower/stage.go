@@ -135,6 +135,8 @@ func (st *Stage) Run() error {
 	if err := m.Save(st.Model); err != nil {
 		return err
 	}
+	m.UserVectors(m.KnownUserRows(false), ev.userVecs)
+	m.MovieVectors(ev.movieVecs)
 	movieVecs, userVecs := ExportVectors(m, ev.movieVecs, ev.userVecs)
 	mvPath, uvPath := filepath.Join(st.Vectors, MovieVectorsFile), filepath.Join(st.Vectors, UserVectorsFile)
 	if err := tables.Write(mvPath, movieVecs); err != nil {

@@ -87,7 +87,7 @@ func TestStageEndToEnd(t *testing.T) {
 	if len(mf.Curve) != 4 || mf.Curve[0].Val["recall@50"] == 0 && mf.Curve[0].Val["recall@10"] == 0 && mf.Curve[0].Val["ndcg@100"] == 0 {
 		t.Fatalf("metrics: curve %+v, want 4 epochs with validation metrics", mf.Curve)
 	}
-	if mf.Params["epochs"] != 4 || len(mf.Params) != len(tinyParams().Section(Section)) {
+	if mf.Params["epochs"] != 4.0 || len(mf.Params) != len(tinyParams().Section(Section)) {
 		t.Fatalf("metrics params %v, want the raw section", mf.Params)
 	}
 	if mf.Env.BLAS == "" || mf.PeakRSSBytes == 0 {

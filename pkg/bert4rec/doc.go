@@ -1,0 +1,71 @@
+// Package bert4rec is the BERT4Rec sequential recommender (Sun et al.,
+// "BERT4Rec: Sequential Recommendation with Bidirectional Encoder
+// Representations from Transformer", CIKM 2019), written by hand on
+// pkg/nn: float32, one flat parameter buffer, explicit forward and backward
+// passes, AdamW.
+//
+// # Architecture
+//
+// The layout is that of the original TensorFlow code (FeiSun/BERT4Rec,
+// itself Google BERT's), with the letters of model.go (V items, T = max_len,
+// C = hidden_size, NH heads, F = ffn_mult·C):
+//
+//	x0  = dropout(LN(itemEmb[token] + posEmb[t]))     itemEmb [V+2, C]: 0 padding, 1..V items, V+1 [MASK]
+//	for each of num_layers post-LN blocks:
+//	  a  = MultiHeadSelfAttention(x·Wqkv + bqkv)       padding keys masked (here: no padding at all, see below)
+//	  h  = LN(x + dropout(a·Wo + bo))
+//	  x  = LN(h + dropout(GELU(h·W1 + b1)·W2 + b2))   GELU with the tanh approximation, as BERT
+//	at the masked positions:
+//	  z  = LN(GELU(x·Wh + bh))                         BERT's masked-LM transform
+//	  logits = z·itemEmb[1..V]ᵀ + outBias              output tied to the item embedding, plus a bias
+//	loss = mean cross-entropy of the full softmax over the V real items
+//
+// Differences from the reference, on purpose: no dropout on the attention
+// probabilities (pkg/nn's attention has none), and the softmax runs over
+// the real items only (not the padding and [MASK] rows of the table).
+// Weights start from N(0, init_std²) (BERT: a truncated normal, 0.02),
+// biases at zero, layer-norm gains at one.
+//
+// # Training (Cloze)
+//
+// Train reads windows of at most T items (bert4rec_windows.parquet: each
+// user's train part cut from the end backwards). Every epoch, from a
+// generator seeded by (seed, epoch), it shuffles the examples and masks
+// each window afresh: every position with probability mask_prob, at least
+// one per window; a masked position shows [MASK] (or, with
+// mask_token_ratio < 1, BERT's keep/random-item alternatives) and its true
+// item is the target. With mask_last (the original code's mask_last
+// instances) each user's most recent window is added once more per epoch
+// with only its last item masked, which trains exactly the next-item
+// prediction the model serves. Dropout masks are a pure function of (seed,
+// step, site, element), so a run is reproducible to the bit on the same
+// machine and matrix backend, whatever the number of goroutines.
+//
+// A sequence is aligned to the end: its last item sits at position T-1, so
+// "the next item" is always asked at the same position. Scoring a history
+// (ScoreNext) reads its last T-1 items followed by [MASK].
+//
+// After every eval_every epochs the caller's Validate hook scores the
+// validation items (the stage: each user's validation item from the train
+// part, ndcg@10 through pkg/eval); the best epoch's weights are kept and
+// patience stops a run that no longer improves.
+//
+// # Speed
+//
+// Only real tokens are computed: a batch is packed row by row without
+// padding (N rows), sequences sorted by length so that equal lengths are
+// contiguous, and attention runs per group of equal length with no mask at
+// all. The last block computes its attention for every row (its keys and
+// values need them) but its projection, layer norms and feed-forward only
+// for the M masked rows, the only ones the loss reads; the output layer is
+// evaluated at those rows only. All buffers are allocated once and reused
+// (workspace), and an inference pass keeps a single block's activations.
+//
+// # Files
+//
+// Save and Load use pkg/modelfile (kind "bert4rec"): the JSON header holds
+// the Config and the vocabulary (movie_idx → MovieLens movie id), the
+// tensors are the parameters in declaration order. Recommender serves a
+// loaded model through pkg/recommend ("bert4rec" is registered on import).
+// Stage is the train-bert4rec pipeline stage.
+package bert4rec

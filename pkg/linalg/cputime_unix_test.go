@@ -1,0 +1,18 @@
+//go:build unix
+
+package linalg
+
+import (
+	"syscall"
+	"time"
+)
+
+// processCPUTime returns the user plus system CPU time used so far by all
+// threads of this process.
+func processCPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
