@@ -27,7 +27,8 @@
 // was read, or with --json as one JSON object per result
 // ({"query", "mode", "rank", "movie_id", "title", "year", "genres",
 // "score", "parts"}). Words after the query are joined to it, so quotes
-// are optional, and flags may come before or after the query. With no
+// are optional, and flags may come before or after the query (a query
+// that starts with "-" goes after "--"). With no
 // query argument, it reads one query per line from stdin (blank lines are
 // skipped; with --json each line carries its query):
 //
@@ -49,8 +50,8 @@
 // Roman numerals as digits; missing articles cost little), the cosine with
 // the movies' text embeddings (the features stage's LSA encoder, stored in
 // the index), genre and era cues ("scary" -> Horror, "kids" -> Children's,
-// "90s", "early 80s", "before 1970", "classic"), popularity as a tie
-// breaker, and for a title query the co-occurrence neighbours of the
+// "90s", "early 80s", "before 1970", "classic"), popularity (well-known
+// movies first among equals), and for a title query the co-occurrence neighbours of the
 // title found. "movies like X" / "similar to X" ranks X's co-occurrence
 // neighbours (train and validation ratings only) and its nearest
 // embeddings, without X. The weights are the semantic_search section of

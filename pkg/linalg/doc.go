@@ -2,38 +2,46 @@
 // runs on. Everything is row-major.
 //
 // Sgemm is the one entry point. It checks its arguments, handles the trivial
-// cases (m, n == 0; k == 0 or alpha == 0) itself, and hands the rest to the
+// cases (m or n zero; k or alpha zero) itself, and hands the rest to the
 // selected backend:
 //
-//   - "go": pure Go, always available. The product is cut into blocks that
-//     fit the caches (kc×nc panels of op(B), mc×kc blocks of op(A)), each
-//     block is packed into contiguous 6-row / 16-column slivers, and a 6×16
-//     micro-kernel multiplies one A sliver by one B sliver. On amd64 CPUs
-//     with AVX2 and FMA the micro-kernel is Go assembly (12 ymm
-//     accumulators); elsewhere a portable Go loop does the same job, slower.
-//     Products of at least 2^20 multiply-adds are spread over
-//     runtime.GOMAXPROCS(0) goroutines, by blocks of rows of C (or of columns
-//     when C has too few rows); smaller ones, such as the 50×32×50 products
-//     of an attention head, run on the calling goroutine so that they pay no
-//     synchronisation. Every element of C is summed in the same order
-//     whatever the number of goroutines, so results are bit-identical from
-//     run to run and between serial and parallel execution.
-//   - "openblas": cblas_sgemm from the system OpenBLAS through cgo, with
-//     OpenBLAS limited to 2 threads. It is compiled only with the build tag
-//     openblas (go build -tags openblas; scripts/blas-tags.sh prints the tag
-//     when the library is installed). Its results are also bit-identical
-//     from run to run (tested), but not bit-identical to the "go" backend.
+//   - "go": pure Go, always available, no cgo. The product is cut into
+//     blocks that fit the caches (kc×nc panels of op(B) for L3, mc×kc blocks
+//     of op(A) for L2), the blocks are packed into contiguous 6-row and
+//     16-column slivers, and a 6×16 micro-kernel multiplies one A sliver by
+//     one B sliver into a tile of C held in registers. On amd64 CPUs with
+//     AVX2 and FMA the micro-kernel is Go assembly (kernel_amd64.s, 12 ymm
+//     accumulators); elsewhere, or with the build tag purego, a portable Go
+//     loop does the same job several times slower. Small products (under
+//     2^20 multiply-adds, such as the 50×32×50 products of an attention
+//     head) run on the calling goroutine, without goroutines or
+//     allocation, and read their operands in place instead of packing
+//     them. Larger ones are spread over runtime.GOMAXPROCS(0) goroutines:
+//     by blocks of rows of C sharing each packed panel of op(B) when C has
+//     many rows, else by cutting C along its longer side.
+//     Each element of C is summed in the same order however the work is
+//     split, so results are bit-identical from run to run and between
+//     serial and parallel execution (tested).
+//   - "openblas": cblas_sgemm from the system OpenBLAS through cgo
+//     (internal/openblas), with OpenBLAS set to 2 threads. It is compiled
+//     only with the build tag openblas (go build -tags openblas);
+//     scripts/blas-tags.sh prints that tag when OpenBLAS's header and
+//     library are installed. Its results are bit-identical from run to run
+//     too (tested), but not bit-identical to the "go" backend's: the two
+//     sum in different orders.
 //
-// Why two backends: OpenBLAS is the fastest option where it is installed,
-// but it needs cgo and a system library; the pure-Go backend keeps every
-// binary buildable anywhere and is within reach of OpenBLAS on the shapes
-// the trainers use (see the benchmarks in bench_test.go).
+// Why two backends: OpenBLAS is the reference for speed where it is
+// installed, but it needs cgo and a system library; the pure-Go backend
+// keeps every binary buildable anywhere with `go build` and, on the shapes
+// the trainers use, runs about as fast (see BenchmarkSgemm in
+// bench_test.go).
 //
 // Selection: OpenBLAS when compiled in, otherwise pure Go. The environment
 // variable MOVIEGENIE_BLAS=go|openblas, read once at start-up, overrides
 // this; an unknown or unavailable value prints one warning line to stderr
 // and falls back to "go". SetBackend changes the backend at run time and
-// returns an error for an unknown or unavailable name.
+// returns an error for an unknown or unavailable name; Available lists the
+// backends compiled in.
 //
 // SgemmRef is the naive triple loop that the tests compare every backend
 // against.

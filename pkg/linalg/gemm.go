@@ -51,11 +51,14 @@ func sgemmGo(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 	gemmBlocked(kernel, workers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// workspace holds the packing buffers of one call.
+// workspace holds the buffers and the state of one call of gemmShared,
+// reused from call to call through a sync.Pool so that a serial call
+// allocates nothing.
 type workspace struct {
 	b   []float32          // packed kc×nc panel of op(B), shared
 	a   [][]float32        // packed mc×kc block of op(A), one per worker
 	tmp [][mr * nr]float32 // edge tile, one per worker
+	job sharedJob
 }
 
 var workspaces sync.Pool
@@ -147,65 +150,106 @@ func gemmShared(kern microKernel, workers int, transA, transB bool, m, n, k int,
 	mc := roundUp(ceilDiv(m, mBlocks), mr)
 	mBlocks = ceilDiv(m, mc)
 
-	packAll, packAllB := choosePacking(m, n, k, transA, transB)
-	nc := min(n, ncMax)
+	packAllA, packAllB := choosePacking(m, n, k, transA, transB)
 	bLen, aLen := kc*nr, kc*mr // partial slivers only
 	if packAllB {
-		bLen = kc * roundUp(nc, nr)
+		bLen = kc * roundUp(min(n, ncMax), nr)
 	}
-	if packAll {
+	if packAllA {
 		aLen = kc * mc
 	}
 	ws := getWorkspace(workers, bLen, aLen)
 	defer workspaces.Put(ws)
+	j := &ws.job
+	*j = sharedJob{
+		kern: kern, ws: ws, transA: transA, transB: transB, m: m, k: k,
+		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+		mc: mc, packAllA: packAllA, packAllB: packAllB,
+	}
+	defer func() { *j = sharedJob{} }() // drop references to the caller's slices
 
-	for jc := 0; jc < n; jc += ncMax {
-		ncur := min(ncMax, n-jc)
-		nFull := ncur / nr * nr // columns in full slivers
-		for pc := 0; pc < k; pc += kc {
-			kcur := min(kc, k-pc)
-			betaCur := beta
-			if pc > 0 {
-				betaCur = 1
+	for j.jc = 0; j.jc < n; j.jc += ncMax {
+		j.ncur = min(ncMax, n-j.jc)
+		nFull := j.ncur / nr * nr // columns in full slivers
+		for j.pc = 0; j.pc < k; j.pc += kc {
+			j.kcur = min(kc, k-j.pc)
+			j.beta = beta
+			if j.pc > 0 {
+				j.beta = 1
 			}
-			var bp panel
 			if packAllB {
 				// Each goroutine packs a run of whole slivers.
-				nSlivers := ceilDiv(ncur, nr)
-				perPart := ceilDiv(nSlivers, workers)
-				parallelFor(workers, ceilDiv(nSlivers, perPart), func(_, t int) {
-					j0 := t * perPart * nr
-					packB(ws.b[j0*kcur:], b, ldb, transB, pc, jc+j0, kcur, min(perPart*nr, ncur-j0))
-				})
-				bp = panel{data: ws.b, step: kcur * nr, rs: nr}
+				nSlivers := ceilDiv(j.ncur, nr)
+				j.perPart = ceilDiv(nSlivers, workers)
+				if parts := ceilDiv(nSlivers, j.perPart); workers == 1 {
+					j.packBPart(0)
+				} else {
+					parallelFor(workers, parts, func(_, t int) { j.packBPart(t) })
+				}
+				j.bp = panel{data: ws.b, step: j.kcur * nr, rs: nr}
 			} else {
-				bp = panel{data: b[pc*ldb+jc:], step: nr, rs: ldb}
-				if nFull < ncur {
-					packB(ws.b, b, ldb, transB, pc, jc+nFull, kcur, ncur-nFull)
-					bp.edge = ws.b
+				j.bp = panel{data: b[j.pc*ldb+j.jc:], step: nr, rs: ldb}
+				if nFull < j.ncur {
+					packB(ws.b, b, ldb, transB, j.pc, j.jc+nFull, j.kcur, j.ncur-nFull)
+					j.bp.edge = ws.b
 				}
 			}
-			parallelFor(workers, mBlocks, func(w, t int) {
-				ic := t * mc
-				mcur := min(mc, m-ic)
-				var ap panel
-				switch {
-				case packAll:
-					packA(ws.a[w], a, lda, transA, ic, pc, mcur, kcur)
-					ap = panel{data: ws.a[w], step: kcur * mr, rs: 1, cs: mr}
-				case transA:
-					ap = panel{data: a[pc*lda+ic:], step: mr, rs: 1, cs: lda}
-				default:
-					ap = panel{data: a[ic*lda+pc:], step: mr * lda, rs: lda, cs: 1}
+			if workers == 1 {
+				for t := range mBlocks {
+					j.rowBlock(0, t)
 				}
-				if mFull := mcur / mr * mr; !packAll && mFull < mcur {
-					packA(ws.a[w], a, lda, transA, ic+mFull, pc, mcur-mFull, kcur)
-					ap.edge = ws.a[w]
-				}
-				macroKernel(kern, kcur, mcur, ncur, &ap, &bp, c[ic*ldc+jc:], ldc, alpha, betaCur, &ws.tmp[w])
-			})
+			} else {
+				parallelFor(workers, mBlocks, j.rowBlock)
+			}
 		}
 	}
+}
+
+// sharedJob is the state of gemmShared: its arguments, its blocking, and
+// the current panel (columns jc..jc+ncur, k from pc to pc+kcur).
+type sharedJob struct {
+	kern               microKernel
+	ws                 *workspace
+	transA, transB     bool
+	m, k               int
+	alpha, beta        float32 // beta for the current k block
+	a, b, c            []float32
+	lda, ldb, ldc      int
+	mc                 int
+	packAllA, packAllB bool
+	jc, ncur, pc, kcur int
+	perPart            int   // slivers of op(B) packed by each goroutine
+	bp                 panel // the current panel of op(B)
+}
+
+// packBPart packs the t-th run of perPart slivers of the current panel of
+// op(B).
+func (j *sharedJob) packBPart(t int) {
+	j0 := t * j.perPart * nr
+	packB(j.ws.b[j0*j.kcur:], j.b, j.ldb, j.transB, j.pc, j.jc+j0, j.kcur, min(j.perPart*nr, j.ncur-j0))
+}
+
+// rowBlock computes the t-th block of mc rows of C for the current panel,
+// on goroutine w.
+func (j *sharedJob) rowBlock(w, t int) {
+	ic := t * j.mc
+	mcur := min(j.mc, j.m-ic)
+	abuf := j.ws.a[w]
+	var ap panel
+	switch {
+	case j.packAllA:
+		packA(abuf, j.a, j.lda, j.transA, ic, j.pc, mcur, j.kcur)
+		ap = panel{data: abuf, step: j.kcur * mr, rs: 1, cs: mr}
+	case j.transA:
+		ap = panel{data: j.a[j.pc*j.lda+ic:], step: mr, rs: 1, cs: j.lda}
+	default:
+		ap = panel{data: j.a[ic*j.lda+j.pc:], step: mr * j.lda, rs: j.lda, cs: 1}
+	}
+	if mFull := mcur / mr * mr; !j.packAllA && mFull < mcur {
+		packA(abuf, j.a, j.lda, j.transA, ic+mFull, j.pc, mcur-mFull, j.kcur)
+		ap.edge = abuf
+	}
+	macroKernel(j.kern, j.kcur, mcur, j.ncur, &ap, &j.bp, j.c[ic*j.ldc+j.jc:], j.ldc, j.alpha, j.beta, &j.ws.tmp[w])
 }
 
 // choosePacking reports whether to pack all of op(A) and all of op(B), or

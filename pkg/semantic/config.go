@@ -86,7 +86,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		SemanticWeight: 0.6, PersonalWeight: 0.4, UserPool: 100,
-		LexicalWeight: 1, EmbeddingWeight: 0.4, GenreWeight: 0.6, EraWeight: 0.5, PopularityWeight: 0.1,
+		LexicalWeight: 1, EmbeddingWeight: 0.4, GenreWeight: 0.6, EraWeight: 0.5, PopularityWeight: 0.3,
 		RelatedWeight:      0.5,
 		IntentLexicalShare: 0.3, TitleCoverageShare: 0.5, StopwordWeight: 0.2,
 		TypoSimilarity: 0.85, StemSimilarity: 0.9, EraToleranceYears: 3,

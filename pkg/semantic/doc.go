@@ -53,7 +53,8 @@
 //     outside ("90s", "1990s", "nineties", "early 80s", "before 1970",
 //     "since 1990", "1994", "classic", "recent"); a four-digit number that
 //     is a title word ("2001") stays a title word.
-//   - popularity: train+validation popularity, a small tie breaker.
+//   - popularity: train+validation popularity, so that among movies that
+//     fit equally well the well-known ones come first.
 //   - related: for a title query (best lexical match >= LikeMinTitleMatch),
 //     the co-occurrence neighbours of the best title, scaled by how well it
 //     matched and by how little of their own title matched, so the title

@@ -241,3 +241,36 @@ func TestSearchPersonalBlend(t *testing.T) {
 		t.Errorf("semantic only: %v, want the plain order %v", ids(blend.Results), ids(plain.Results))
 	}
 }
+
+// An Index serves concurrent searches (run with -race).
+func TestSearchConcurrent(t *testing.T) {
+	ix := fixtureIndex(t)
+	queries := []string{"godfather", "scary movie", "movies like star wars", "90s sci-fi", "toy stroy"}
+	want := map[string][]int32{}
+	for _, q := range queries {
+		r, _ := ix.Search(q, DefaultConfig(), Options{K: 5})
+		want[q] = ids(r.Results)
+	}
+	done := make(chan error)
+	for g := range 8 {
+		go func() {
+			for i := range 20 {
+				q := queries[(g+i)%len(queries)]
+				r, err := ix.Search(q, DefaultConfig(), Options{K: 5})
+				if err == nil && !slices.Equal(ids(r.Results), want[q]) {
+					err = errors.New(q + ": results differ under concurrency")
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

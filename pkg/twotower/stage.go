@@ -105,6 +105,12 @@ func (st *Stage) Run() error {
 	if err != nil {
 		return fmt.Errorf("evaluate cold-start validation: %w", err)
 	}
+	popVal, err := eval.Evaluate(s, eval.Validation, eval.Popularity(s, eval.Validation, 100), eval.RetrievalKs)
+	if err != nil {
+		return fmt.Errorf("evaluate popularity on validation: %w", err)
+	}
+	rep.Logf("validation cold-start: %v", coldVal)
+	rep.Logf("validation popularity: %v", popVal)
 
 	// Test: touched once, with the best epoch's weights.
 	tstart := time.Now()
@@ -188,6 +194,7 @@ func (st *Stage) Run() error {
 	rec.Figures["test_seconds"] = testSeconds
 	rec.Figures["cold_start_validation"] = coldVal
 	rec.Figures["cold_start_test"] = coldTest
+	rec.Figures["popularity_validation"] = popVal
 	rec.Figures["cold_start"] = "users shown without their id embedding and genre affinity (the learned unknown-user row, the mean affinity): demographics only"
 	rec.Figures["vectors"] = VectorsNote
 	rec.Figures["split_target"] = "test: train+validation movies excluded; validation: train movies excluded"

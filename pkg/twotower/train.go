@@ -208,13 +208,13 @@ func (m *Model) mixedLoss(ws *workspace, B int, logPi []float32, grads bool) flo
 		}
 	}
 	if !grads {
-		return nn.SoftmaxCrossEntropy(ws.user.y, ws.iota[:B], ws.target[:B], wc, cb, D, K, nil, nil, nil)
+		return nn.SoftmaxCrossEntropy(ws.user.y[:B*D], ws.iota[:B], ws.target[:B], wc, cb, D, K, nil, nil, nil)
 	}
 	du, dv, dcb := ws.user.dy[:B*D], ws.item.dy[:K*D], ws.dcb[:K]
 	clear(du)
 	clear(dv)
 	clear(dcb)
-	l := nn.SoftmaxCrossEntropy(ws.user.y, ws.iota[:B], ws.target[:B], wc, cb, D, K, du, dv, dcb)
+	l := nn.SoftmaxCrossEntropy(ws.user.y[:B*D], ws.iota[:B], ws.target[:B], wc, cb, D, K, du, dv, dcb)
 	for i := range dv { // d/dv = d/d(v/τ) / τ
 		dv[i] *= inv
 	}

@@ -77,6 +77,28 @@ func TestTrainTiny(t *testing.T) {
 	}
 }
 
+// TestTrainMixedNegatives trains with uniform negatives (a few, and the
+// whole catalogue), with a last batch shorter than the others: the loss
+// goes down.
+func TestTrainMixedNegatives(t *testing.T) {
+	w := newWorld(24, 18, 4)
+	if len(w.pairs)%8 == 0 {
+		t.Fatalf("%d pairs: want a partial last batch of 8", len(w.pairs))
+	}
+	for _, M := range []int{5, 100} {
+		cfg := tinyConfig()
+		cfg.Epochs, cfg.LearningRate, cfg.UniformNegatives = 10, 0.01, M
+		m := newTiny(t, cfg, w)
+		res, err := Train(m, w.pairs, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first, last := res.Curve[0].Loss, res.Curve[len(res.Curve)-1].Loss; !(last < 0.8*first) {
+			t.Fatalf("uniform_negatives %d: loss went from %.4f to %.4f, want a drop of at least 20%%", M, first, last)
+		}
+	}
+}
+
 // TestTrainSelectsBestEpoch checks that the weights kept are those of the
 // best validation epoch and that patience stops the run.
 func TestTrainSelectsBestEpoch(t *testing.T) {
