@@ -72,7 +72,7 @@ bin/%:
 # The stamps are refreshed by remaking build/params.mk, which GNU Make does
 # before anything else on every run, even under -n, so `make -n` sees param
 # edits too.
-PARAM_SECTIONS := data_processing=metrics/process.json feature_engineering=metrics/features.json model_training.bert4rec=metrics/bert4rec.json model_training.two_tower=metrics/twotower.json semantic_search=metrics/semantic.json
+PARAM_SECTIONS := data_processing=metrics/process.json feature_engineering=metrics/features.json model_training.bert4rec=metrics/bert4rec.json model_training.two_tower=metrics/twotower.json semantic_search=metrics/semantic.json database=metrics/dbsetup.json
 
 build/params.mk: bin/pipeline FORCE
 	@bin/pipeline $(PARAMS_ARGS) params-stamps --dir build/params $(PARAM_SECTIONS)
@@ -147,7 +147,7 @@ MODEL_VECTORS := $(filter data/vectors/%_movies.parquet,$(foreach s,$(LIVE_STAGE
 ifneq ($(wildcard cmd/dbsetup),)
 STAGES += dbsetup
 LIVE_STAGES += dbsetup
-dbsetup_IN := $(PROCESSED_OUT) $(MODEL_RECS) $(MODEL_VECTORS) $(FEATURES)/text_embeddings.parquet $(filter-out metrics/dbsetup.json,$(filter metrics/%,$(foreach s,$(LIVE_STAGES),$($(s)_OUT))))
+dbsetup_IN := $(call stamp,database) $(PROCESSED_OUT) $(MODEL_RECS) $(MODEL_VECTORS) $(FEATURES)/text_embeddings.parquet $(filter-out metrics/dbsetup.json,$(filter metrics/%,$(foreach s,$(LIVE_STAGES),$($(s)_OUT))))
 dbsetup_OUT := $(DB) metrics/dbsetup.json
 
 $(dbsetup_OUT) &: bin/dbsetup $(dbsetup_IN)

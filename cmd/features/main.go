@@ -63,8 +63,7 @@ func run(p *params.Params, processed, out, metricsPath string) error {
 		return &cliapp.UsageError{Err: err}
 	}
 	rec := runmetrics.Start("features")
-	rec.Params = cfg.Map()
-	rec.ParamsHash = p.Hash(features.Section)
+	rec.SetParams(p, features.Section)
 
 	t0 := time.Now()
 	in, err := features.ReadInputs(processed)

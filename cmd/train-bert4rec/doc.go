@@ -22,17 +22,20 @@
 //
 // Params (section model_training.bert4rec; a missing key takes its default):
 //
-//	hidden_size       C, default 128          num_layers   blocks, default 4
-//	num_heads         default 4 (divides C)   ffn_mult     FFN width / C, default 4
-//	dropout           hidden dropout, 0.1     max_len      T; 0 = feature_engineering.max_sequence_length
-//	init_std          N(0, σ²) init, 0.02     mask_prob    Cloze probability, 0.15
+//	hidden_size       C, default 128            num_layers     blocks, default 4
+//	num_heads         default 4 (divides C)     ffn_mult       FFN width / C, default 4
+//	block             post_ln (BERT) | pre_ln   dropout        hidden dropout, default 0.1
+//	max_len           T; 0 (default) = feature_engineering.max_sequence_length
+//	init_std          N(0, σ²) init, 0.02       mask_prob      Cloze probability, 0.15
 //	mask_token_ratio  share of masked positions shown as [MASK] (BERT: 0.8), default 1
-//	mask_last         add each user's latest window with only its last item masked, default true
-//	batch_size        256                     learning_rate  AdamW peak, 0.001
-//	weight_decay      AdamW decoupled decay   beta1, beta2   0.9, 0.999
-//	warmup_steps      linear warm-up steps    lr_decay       none | linear | cosine
-//	grad_clip         global norm, 0 = none   epochs         at most, default 50
-//	seed              every random choice     eval_every     validate every N epochs
+//	mask_last         force | extra | none: next-item training on each user's latest
+//	                  window (force: always mask its last item; extra: add it once
+//	                  more with only the last item masked)
+//	batch_size        256                       learning_rate  AdamW peak, 0.001
+//	weight_decay      AdamW decoupled decay     beta1, beta2   0.9, 0.999
+//	warmup_steps      linear warm-up steps      lr_decay       none | linear | cosine
+//	grad_clip         global norm, 0 = none     epochs         at most, default 50
+//	seed              every random choice       eval_every     validate every N epochs
 //	patience          stop after N epochs without a better validation ndcg@10; 0 = never
 //
 // A bad value (num_heads not dividing hidden_size, epochs < 1, a negative

@@ -24,6 +24,7 @@ type Config struct {
 	// Architecture.
 	HiddenSize int     `yaml:"hidden_size" json:"hidden_size"` // C
 	NumLayers  int     `yaml:"num_layers" json:"num_layers"`   // L
+	Block      string  `yaml:"block" json:"block"`             // post_ln (BERT, BERT4Rec) or pre_ln
 	NumHeads   int     `yaml:"num_heads" json:"num_heads"`     // NH; must divide C
 	FFNMult    int     `yaml:"ffn_mult" json:"ffn_mult"`       // FFN width = ffn_mult·C
 	Dropout    float64 `yaml:"dropout" json:"dropout"`         // hidden dropout
@@ -66,7 +67,7 @@ type Config struct {
 // DefaultConfig is the configuration of every key params.yaml leaves out.
 func DefaultConfig() Config {
 	return Config{
-		HiddenSize: 128, NumLayers: 4, NumHeads: 4, FFNMult: 4, Dropout: 0.1,
+		HiddenSize: 128, NumLayers: 4, Block: PostLN, NumHeads: 4, FFNMult: 4, Dropout: 0.1,
 		MaxLen: 0, InitStd: 0.02, MaskProb: 0.15, MaskTokenRatio: 1, MaskLast: "force",
 		BatchSize: 256, LearningRate: 0.001, WeightDecay: 0, Beta1: 0.9, Beta2: 0.999,
 		WarmupSteps: 0, LRDecay: "none", GradClip: 0, Epochs: 50, Seed: 42,
@@ -142,6 +143,8 @@ func (c Config) Validate() error {
 		return bad("hidden_size", c.HiddenSize, "an integer >= 1")
 	case c.NumLayers < 1:
 		return bad("num_layers", c.NumLayers, "an integer >= 1")
+	case c.Block != PostLN && c.Block != PreLN:
+		return bad("block", fmt.Sprintf("%q", c.Block), "post_ln or pre_ln")
 	case c.NumHeads < 1:
 		return bad("num_heads", c.NumHeads, "an integer >= 1")
 	case c.HiddenSize%c.NumHeads != 0:

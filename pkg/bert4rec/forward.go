@@ -23,15 +23,19 @@ type workspace struct {
 	posBuf           []float32 // [N, C] position embeddings
 	layers           []layerActs
 	ones             []uint8   // attention key mask: every key real
-	g4               []float32 // [n, F] GELU output (recomputed in backward)
-	ht, hg, hl       []float32 // [M, C] head: dense, GELU, LN (its input is the last block's output)
+	g4               []float32 // [N, F] GELU output (recomputed in backward, then reused for d(fc))
+	fin              []float32 // [M, C] pre-LN: final LN of the last block's output
+	finMean, finRstd []float32 // [M]
+	headIn           []float32 // [M, C] the head's input (the last block's output, or fin)
+	ht, hg, hl       []float32 // [M, C] head: dense, GELU, LN
 	hMean, hRstd     []float32 // [M]
 	iota             []int32   // [M] 0..M-1
 
 	dA, dB, dRes, dTmp []float32 // [N, C] gradient scratch
-	dAtt               []float32 // [N, C]
+	dAtt, dH           []float32 // [N, C]
+	dFin               []float32 // [M, C]
 	dQKV               []float32 // [N, 3C]
-	dF1, dF2           []float32 // [N, F]
+	dF1                []float32 // [N, F] gradient of the GELU output
 	dht, dhg, dhl      []float32 // [M, C]
 	dhm                []float32 // [M, C] gradient of the last block's output
 }
@@ -44,10 +48,10 @@ type layerActs struct {
 	attOut           []float32 // [N, C] attention output (heads side by side)
 	attIn, xIn       []float32 // [M, C] last block: attOut and the block input at the masked rows
 	res1             []float32 // [n, C] x + dropout(attOut·Wo + bo)
-	ln1              []float32 // [n, C] LN1(res1)
+	ln1              []float32 // [n, C] LN1(res1); pre-LN: [N, C] LN1(x)
 	fc               []float32 // [n, F] ln1·W1 + b1 (GELU input)
-	res2             []float32 // [n, C] ln1 + dropout(GELU(fc)·W2 + b2)
-	ln2              []float32 // [n, C] LN2(res2): the block's output
+	res2             []float32 // [n, C] ln1 + dropout(GELU(fc)·W2 + b2); pre-LN: the block's output
+	ln2              []float32 // [n, C] LN2(res2): the block's output; pre-LN: LN2(res1)
 	ln1Mean, ln1Rstd []float32 // [n]
 	ln2Mean, ln2Rstd []float32 // [n]
 	mask1, mask2     []uint8   // [n, C] dropout masks
@@ -62,8 +66,18 @@ func grow[E any](buf []E, n int) []E {
 
 // ensure sizes the buffers for a batch.
 func (ws *workspace) ensure(m *Model, b *batch) {
+	maxRows := 0
+	for _, g := range b.groups {
+		maxRows = max(maxRows, g.count*g.L)
+	}
+	ws.reserve(m, b.N, b.M, b.attLen, maxRows)
+}
+
+// reserve sizes the buffers for N rows, M masked rows, attLen attention
+// probabilities per block and attention groups of up to maxRows rows.
+// Reserving the largest sizes first means no buffer is reallocated later.
+func (ws *workspace) reserve(m *Model, N, M, attLen, maxRows int) {
 	C, F := m.Cfg.HiddenSize, m.Cfg.FFNMult*m.Cfg.HiddenSize
-	N, M := b.N, b.M
 	L := m.Cfg.NumLayers
 	sets := L
 	if !ws.train {
@@ -75,10 +89,6 @@ func (ws *workspace) ensure(m *Model, b *batch) {
 	ws.emb, ws.embLN, ws.x0 = grow(ws.emb, N*C), grow(ws.embLN, N*C), grow(ws.x0, N*C)
 	ws.embMean, ws.embRstd = grow(ws.embMean, N), grow(ws.embRstd, N)
 	ws.x0Mask, ws.posBuf = grow(ws.x0Mask, N*C), grow(ws.posBuf, N*C)
-	maxRows := 0
-	for _, g := range b.groups {
-		maxRows = max(maxRows, g.count*g.L)
-	}
 	if len(ws.ones) < maxRows {
 		ws.ones = make([]uint8, maxRows)
 		for i := range ws.ones {
@@ -94,16 +104,17 @@ func (ws *workspace) ensure(m *Model, b *batch) {
 		if l == L-1 && ws.train {
 			n = M
 		}
-		a.qkv, a.att, a.attOut = grow(a.qkv, N*3*C), grow(a.att, b.attLen), grow(a.attOut, N*C)
-		a.res1, a.ln1, a.fc = grow(a.res1, n*C), grow(a.ln1, n*C), grow(a.fc, n*F)
+		a.qkv, a.att, a.attOut = grow(a.qkv, N*3*C), grow(a.att, attLen), grow(a.attOut, N*C)
+		a.res1, a.ln1, a.fc = grow(a.res1, n*C), grow(a.ln1, N*C), grow(a.fc, n*F)
 		a.res2, a.ln2 = grow(a.res2, n*C), grow(a.ln2, n*C)
-		a.ln1Mean, a.ln1Rstd = grow(a.ln1Mean, n), grow(a.ln1Rstd, n)
+		a.ln1Mean, a.ln1Rstd = grow(a.ln1Mean, N), grow(a.ln1Rstd, N) // pre-LN: before attention, all rows
 		a.ln2Mean, a.ln2Rstd = grow(a.ln2Mean, n), grow(a.ln2Rstd, n)
 		a.mask1, a.mask2 = grow(a.mask1, n*C), grow(a.mask2, n*C)
 	}
 	ws.g4 = grow(ws.g4, N*F)
 	ws.ht, ws.hg, ws.hl = grow(ws.ht, M*C), grow(ws.hg, M*C), grow(ws.hl, M*C)
 	ws.hMean, ws.hRstd = grow(ws.hMean, M), grow(ws.hRstd, M)
+	ws.fin, ws.finMean, ws.finRstd = grow(ws.fin, M*C), grow(ws.finMean, M), grow(ws.finRstd, M)
 	if len(ws.iota) < M {
 		ws.iota = make([]int32, M)
 		for i := range ws.iota {
@@ -112,8 +123,9 @@ func (ws *workspace) ensure(m *Model, b *batch) {
 	}
 	if ws.train {
 		ws.dA, ws.dB, ws.dRes, ws.dTmp = grow(ws.dA, N*C), grow(ws.dB, N*C), grow(ws.dRes, N*C), grow(ws.dTmp, N*C)
-		ws.dAtt, ws.dQKV = grow(ws.dAtt, N*C), grow(ws.dQKV, N*3*C)
-		ws.dF1, ws.dF2 = grow(ws.dF1, N*F), grow(ws.dF2, N*F)
+		ws.dAtt, ws.dQKV, ws.dH = grow(ws.dAtt, N*C), grow(ws.dQKV, N*3*C), grow(ws.dH, N*C)
+		ws.dFin = grow(ws.dFin, M*C)
+		ws.dF1 = grow(ws.dF1, N*F)
 		ws.dht, ws.dhg, ws.dhl, ws.dhm = grow(ws.dht, M*C), grow(ws.dhg, M*C), grow(ws.dhl, M*C), grow(ws.dhm, M*C)
 	}
 }
@@ -141,7 +153,7 @@ func dropoutSeed(seed int64, step uint64, site int) uint64 {
 func (m *Model) forward(ws *workspace, b *batch, dropout bool, step uint64) {
 	ws.ensure(m, b)
 	cfg := m.Cfg
-	C, F, NH, N, M := cfg.HiddenSize, cfg.FFNMult*cfg.HiddenSize, cfg.NumHeads, b.N, b.M
+	C, N, M := cfg.HiddenSize, b.N, b.M
 	p := float32(0)
 	if dropout {
 		p = float32(cfg.Dropout)
@@ -155,34 +167,19 @@ func (m *Model) forward(ws *workspace, b *batch, dropout bool, step uint64) {
 
 	x := ws.x0
 	for l := range m.layers {
-		lp, a := &m.layers[l], ws.layer(l)
-		// Self-attention over every row, group by group (no padding).
-		nn.LinearForward(a.qkv, x, lp.qkvW.W, lp.qkvB.W, N, C, 3*C)
-		for _, g := range b.groups {
-			nn.AttentionForward(a.attOut[g.off*C:], a.att[g.attOff:], a.qkv[g.off*3*C:], ws.ones, g.count, g.L, C, NH)
+		if cfg.Block == PreLN {
+			x = m.preLNForward(ws, b, l, x, p, step)
+		} else {
+			x = m.postLNForward(ws, b, l, x, p, step)
 		}
-		att, in, n := a.attOut, x, N
-		if l == len(m.layers)-1 { // only the masked rows go on
-			gatherRows(a.attIn, a.attOut, b.rows, C)
-			gatherRows(a.xIn, x, b.rows, C)
-			att, in, n = a.attIn, a.xIn, M
-		}
-		// Projection, dropout, residual, LN (post-LN, as BERT).
-		nn.LinearForward(a.res1, att, lp.projW.W, lp.projB.W, n, C, C)
-		nn.DropoutForward(a.res1[:n*C], a.mask1, a.res1[:n*C], p, dropoutSeed(cfg.Seed, step, 1+2*l))
-		addInto(a.res1[:n*C], in[:n*C])
-		nn.LayerNormForward(a.ln1, a.ln1Mean, a.ln1Rstd, a.res1, lp.ln1g.W, lp.ln1b.W, n, C)
-		// Feed-forward: GELU(ln1·W1 + b1)·W2 + b2, dropout, residual, LN.
-		nn.LinearForward(a.fc, a.ln1, lp.fcW.W, lp.fcB.W, n, C, F)
-		nn.GELUForward(ws.g4[:n*F], a.fc[:n*F])
-		nn.LinearForward(a.res2, ws.g4, lp.fc2W.W, lp.fc2B.W, n, F, C)
-		nn.DropoutForward(a.res2[:n*C], a.mask2, a.res2[:n*C], p, dropoutSeed(cfg.Seed, step, 2+2*l))
-		addInto(a.res2[:n*C], a.ln1[:n*C])
-		nn.LayerNormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.res2, lp.ln2g.W, lp.ln2b.W, n, C)
-		x = a.ln2
+	}
+	if cfg.Block == PreLN { // final LN, as GPT-2's ln_f
+		nn.LayerNormForward(ws.fin, ws.finMean, ws.finRstd, x, m.finLNg.W, m.finLNb.W, M, C)
+		x = ws.fin
 	}
 
 	// Head on the masked rows (x is now [M, C]): LN(GELU(x·Wh + bh)).
+	ws.headIn = x
 	nn.LinearForward(ws.ht, x, m.headW.W, m.headB.W, M, C, C)
 	nn.GELUForward(ws.hg[:M*C], ws.ht[:M*C])
 	nn.LayerNormForward(ws.hl, ws.hMean, ws.hRstd, ws.hg, m.headLNg.W, m.headLNb.W, M, C)
@@ -204,7 +201,7 @@ func (m *Model) logits(out []float32, ws *workspace, M int) {
 // are reused).
 func (m *Model) lossBackward(ws *workspace, b *batch, dropout bool) float32 {
 	cfg := m.Cfg
-	C, F, NH, N, M := cfg.HiddenSize, cfg.FFNMult*cfg.HiddenSize, cfg.NumHeads, b.N, b.M
+	C, N, M := cfg.HiddenSize, b.N, b.M
 	L := len(m.layers)
 	p := float32(0)
 	if dropout {
@@ -221,64 +218,25 @@ func (m *Model) lossBackward(ws *workspace, b *batch, dropout bool) float32 {
 	nn.GELUBackward(ws.dht[:M*C], ws.ht[:M*C], ws.dhg[:M*C])
 	dOut := ws.dhm[:M*C]
 	clear(dOut)
-	nn.LinearBackward(dOut, m.headW.G, m.headB.G, ws.dht, ws.layers[L-1].ln2, m.headW.W, M, C, C)
+	nn.LinearBackward(dOut, m.headW.G, m.headB.G, ws.dht, ws.headIn, m.headW.W, M, C, C)
+	if cfg.Block == PreLN {
+		dFin := ws.dFin[:M*C]
+		clear(dFin)
+		nn.LayerNormBackward(dFin, m.finLNg.G, m.finLNb.G, dOut, ws.layers[L-1].res2, m.finLNg.W, ws.finMean, ws.finRstd, M, C)
+		dOut = dFin
+	}
 
+	// Blocks: dOut is the gradient of a block's output; each call leaves
+	// the gradient of its input in dX, which becomes the next dOut.
 	dX := ws.dB[:N*C]
 	for l := L - 1; l >= 0; l-- {
-		lp, a := &m.layers[l], &ws.layers[l]
-		x := ws.x0
-		if l > 0 {
-			x = ws.layers[l-1].ln2
-		}
-		last := l == L-1
-		att, n := a.attOut, N
-		if last {
-			att, n = a.attIn, M
-		}
-		// LN2, residual, dropout, fc2, GELU, fc (on n rows).
-		dRes := ws.dRes[:n*C]
-		clear(dRes)
-		nn.LayerNormBackward(dRes, lp.ln2g.G, lp.ln2b.G, dOut, a.res2, lp.ln2g.W, a.ln2Mean, a.ln2Rstd, n, C)
-		dLn1 := dOut // dOut is no longer needed: reuse it for d(ln1)
-		copy(dLn1, dRes)
-		dTmp := ws.dTmp[:n*C]
-		clear(dTmp)
-		nn.DropoutBackward(dTmp, dRes, a.mask2, p)
-		nn.GELUForward(ws.g4[:n*F], a.fc[:n*F]) // recompute the fc2 input
-		clear(ws.dF1[:n*F])
-		nn.LinearBackward(ws.dF1, lp.fc2W.G, lp.fc2B.G, dTmp, ws.g4, lp.fc2W.W, n, F, C)
-		clear(ws.dF2[:n*F])
-		nn.GELUBackward(ws.dF2[:n*F], a.fc[:n*F], ws.dF1[:n*F])
-		nn.LinearBackward(dLn1, lp.fcW.G, lp.fcB.G, ws.dF2, a.ln1, lp.fcW.W, n, C, F)
-		// LN1, residual, dropout, projection.
-		clear(dRes)
-		nn.LayerNormBackward(dRes, lp.ln1g.G, lp.ln1b.G, dLn1, a.res1, lp.ln1g.W, a.ln1Mean, a.ln1Rstd, n, C)
-		clear(dTmp)
-		nn.DropoutBackward(dTmp, dRes, a.mask1, p)
-		dAtt := ws.dAtt[:N*C]
-		if last {
-			// Back from the masked rows to all N rows.
-			dAttM := ws.dA[:M*C]
-			clear(dAttM)
-			nn.LinearBackward(dAttM, lp.projW.G, lp.projB.G, dTmp, att, lp.projW.W, M, C, C)
-			clear(dAtt)
-			scatterAddRows(dAtt, dAttM, b.rows, C)
-			clear(dX)
-			scatterAddRows(dX, dRes, b.rows, C)
+		if cfg.Block == PreLN {
+			m.preLNBackward(ws, b, l, dOut, dX, p)
 		} else {
-			clear(dAtt)
-			nn.LinearBackward(dAtt, lp.projW.G, lp.projB.G, dTmp, att, lp.projW.W, N, C, C)
-			copy(dX, dRes)
+			m.postLNBackward(ws, b, l, dOut, dX, p)
 		}
-		// Attention and qkv over every row.
-		dQKV := ws.dQKV[:N*3*C]
-		clear(dQKV)
-		for _, g := range b.groups {
-			nn.AttentionBackward(dQKV[g.off*3*C:], dAtt[g.off*C:], a.qkv[g.off*3*C:], a.att[g.attOff:], ws.ones, g.count, g.L, C, NH)
-		}
-		nn.LinearBackward(dX, lp.qkvW.G, lp.qkvB.G, dQKV, x, lp.qkvW.W, N, C, 3*C)
-		if last {
-			dOut = ws.dA[:N*C]
+		if l == L-1 {
+			dOut = ws.dA[:N*C] // free again: it held d(attention) rows of the last block
 		}
 		dOut, dX = dX, dOut[:N*C]
 	}

@@ -47,10 +47,14 @@ func TestGradientWholeModel(t *testing.T) {
 		h   = 1e-2 // finite-difference step
 		tol = 2e-2 // max |analytic − numeric| / max(max|numeric|, 1e-2) per tensor
 	)
-	for _, dropout := range []float64{0, 0.2} {
-		t.Run(fmt.Sprintf("dropout=%v", dropout), func(t *testing.T) {
+	for _, c := range []struct {
+		block   string
+		dropout float64
+	}{{PostLN, 0}, {PostLN, 0.2}, {PreLN, 0}, {PreLN, 0.2}} {
+		dropout := c.dropout
+		t.Run(fmt.Sprintf("%s/dropout=%v", c.block, dropout), func(t *testing.T) {
 			cfg := tinyConfig()
-			cfg.Dropout = dropout
+			cfg.Block, cfg.Dropout = c.block, dropout
 			cfg.InitStd = 0.5 // large enough weights for a clear signal
 			const V = 7
 			m := NewModel(cfg, V)

@@ -36,6 +36,8 @@ type Model struct {
 	embLNg  *nn.Param // [C]
 	embLNb  *nn.Param // [C]
 	layers  []layerParams
+	finLNg  *nn.Param // [C] pre-LN only: final LayerNorm
+	finLNb  *nn.Param // [C]
 	headW   *nn.Param // [C, C] output transform (dense + GELU + LN), as BERT's masked-LM head
 	headB   *nn.Param // [C]
 	headLNg *nn.Param // [C]
@@ -117,6 +119,10 @@ func declare(cfg Config, V int) *Model {
 		lp.fc2B = noDecay(p.Add(name("fc2.b"), C))
 		lp.ln2g = noDecay(p.Add(name("ln2.g"), C))
 		lp.ln2b = noDecay(p.Add(name("ln2.b"), C))
+	}
+	if cfg.Block == PreLN {
+		m.finLNg = noDecay(p.Add("final_ln.g", C))
+		m.finLNb = noDecay(p.Add("final_ln.b", C))
 	}
 	m.headW = p.Add("head.w", C, C)
 	m.headB = noDecay(p.Add("head.b", C))

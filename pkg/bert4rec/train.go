@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/moviegenie/pipeline/pkg/nn"
@@ -104,6 +105,7 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 
 	res := &Result{StepsPerEpoch: stepsPerEpoch, Examples: nEx}
 	ws := &workspace{train: true}
+	reserveTraining(ws, m, data.Windows, B)
 	var bt batch
 	seqs := make([]seqInput, B)
 	order := make([]int, nEx)
@@ -185,6 +187,26 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// reserveTraining sizes ws once for the largest batch the windows can
+// make (the B longest), so that buffers are not reallocated (and the old
+// ones left to the garbage collector) as batches vary. The masked rows are
+// bounded by their mean plus a wide margin; a batch beyond it just grows
+// the buffers.
+func reserveTraining(ws *workspace, m *Model, windows [][]int32, B int) {
+	lens := make([]int, len(windows))
+	for i, w := range windows {
+		lens[i] = len(w)
+	}
+	slices.Sort(lens)
+	N, att := 0, 0
+	for _, L := range lens[max(0, len(lens)-B):] {
+		N += L
+		att += m.Cfg.NumHeads * L * L
+	}
+	M := min(N, int(m.Cfg.MaskProb*float64(N)+2*float64(B)+10*math.Sqrt(float64(N))))
+	ws.reserve(m, N, M, att, N)
+}
+
 // checkWindow reports a window the model cannot take.
 func checkWindow(w []int32, T, V int) error {
 	if len(w) < 1 || len(w) > T {
@@ -202,10 +224,11 @@ func checkWindow(w []int32, T, V int) error {
 // out[i*V + j] is the score of movie_idx j+1 after histories[i] (movie_idx,
 // oldest first; only the last T-1 items are read, followed by [MASK]). out
 // must hold len(histories)·V floats. Histories are processed in batches of
-// Cfg.BatchSize. It panics on a movie_idx outside 1..V. Not safe for
+// min(Cfg.BatchSize, 64) (enough rows for efficient matrix products, little
+// memory). It panics on a movie_idx outside 1..V. Not safe for
 // concurrent use on one Model.
 func (m *Model) ScoreNext(histories [][]int32, out []float32) {
-	V, T, B := m.V, m.Cfg.MaxLen, m.Cfg.BatchSize
+	V, T, B := m.V, m.Cfg.MaxLen, min(m.Cfg.BatchSize, scoreBatch)
 	if len(out) < len(histories)*V {
 		panic(fmt.Sprintf("bert4rec: ScoreNext: out has %d floats, need %d", len(out), len(histories)*V))
 	}
@@ -236,6 +259,9 @@ func (m *Model) ScoreNext(histories [][]int32, out []float32) {
 		}
 	}
 }
+
+// scoreBatch bounds the histories ScoreNext scores at once.
+const scoreBatch = 64
 
 // inferState is the reusable state of ScoreNext.
 type inferState struct {

@@ -50,7 +50,8 @@ CREATE TABLE users (
 
 -- timestamp: Unix seconds (UTC); datetime(timestamp, 'unixepoch') shows it.
 -- position: 0-based index in the user's ordered sequence (ties in time are
--- ordered by movie_id), as in data/processed/ratings.parquet.
+-- ordered by movie_id), as in data/processed/ratings.parquet. Its UNIQUE
+-- index also serves a user's history in time order: ORDER BY position.
 CREATE TABLE ratings (
 	user_id   INTEGER NOT NULL REFERENCES users (user_id),
 	movie_id  INTEGER NOT NULL REFERENCES movies (movie_id),
@@ -140,15 +141,14 @@ CREATE TABLE pipeline_runs (
 // Indexes serve the application's queries. They are created after the bulk
 // load, which is faster than maintaining them row by row.
 //
-//   - ratings_by_user_time: a user's history in time order.
-//   - ratings_by_movie: a movie's ratings (and movie_stats joins).
+//   - ratings_by_movie: a movie's ratings (and movie_stats).
 //   - movie_genres_by_genre: the movies of a genre.
 //   - users_by_occupation: the users of an occupation (and the FK check).
 //
-// Recommendations by (model, user, rank) and embeddings by (model, movie)
-// are served by those tables' primary keys.
+// A user's history in time order is served by the ratings table's
+// UNIQUE (user_id, position) constraint, recommendations by (model, user,
+// rank) and embeddings by (model, movie) by those tables' primary keys.
 const Indexes = `
-CREATE INDEX ratings_by_user_time ON ratings (user_id, timestamp, position);
 CREATE INDEX ratings_by_movie ON ratings (movie_id, rating);
 CREATE INDEX movie_genres_by_genre ON movie_genres (genre_id, movie_id);
 CREATE INDEX users_by_occupation ON users (occupation_id);

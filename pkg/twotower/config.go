@@ -65,8 +65,12 @@ type Config struct {
 	// step.
 	LazyEmbeddings bool   `yaml:"lazy_embeddings" json:"lazy_embeddings"`
 	LRDecay        string `yaml:"lr_decay" json:"lr_decay"` // none, linear or cosine (to 0 at the last epoch)
-	Epochs         int    `yaml:"epochs" json:"epochs"`
-	Seed           int64  `yaml:"seed" json:"seed"`
+	// EMADecay d > 0 keeps an exponential moving average of the weights
+	// (a = d·a + (1−d)·w after every step) and validates, keeps and
+	// saves the average instead of the raw weights; 0 = off.
+	EMADecay float64 `yaml:"ema_decay" json:"ema_decay"`
+	Epochs   int     `yaml:"epochs" json:"epochs"`
+	Seed     int64   `yaml:"seed" json:"seed"`
 
 	// Model selection.
 	SelectMetric string `yaml:"select_metric" json:"select_metric"` // validation metric that picks the best epoch, e.g. recall@50
@@ -207,6 +211,8 @@ func (c Config) Validate() error {
 		return bad("beta2", c.Beta2, "a number in [0, 1)")
 	case c.LRDecay != "none" && c.LRDecay != "linear" && c.LRDecay != "cosine":
 		return bad("lr_decay", fmt.Sprintf("%q", c.LRDecay), "none, linear or cosine")
+	case !(c.EMADecay >= 0 && c.EMADecay < 1):
+		return bad("ema_decay", c.EMADecay, "a number in [0, 1) (0 = no averaging)")
 	case c.Epochs < 1:
 		return bad("epochs", c.Epochs, "an integer >= 1")
 	case c.Patience < 0:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/moviegenie/pipeline/pkg/nn"
@@ -344,6 +345,10 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 	ws.size(m, B, true)
 	order := make([]int, len(pairs))
 	var best []float32
+	var ema *weightAverage
+	if cfg.EMADecay > 0 {
+		ema = newWeightAverage(m, float32(cfg.EMADecay))
+	}
 	bestScore := math.Inf(-1)
 	step := 0
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
@@ -396,6 +401,9 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 			}
 			lr = sched.LR(step)
 			opt.step(m, lr)
+			if ema != nil {
+				ema.update(m)
+			}
 			step++
 			lossSum += float64(loss) * float64(nb)
 			if opts.Progress != nil {
@@ -405,6 +413,9 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 		es := EpochStats{Epoch: epoch, Loss: lossSum / float64(len(pairs)), LR: float64(lr), TrainSeconds: time.Since(start).Seconds()}
 		if opts.Validate != nil {
 			vstart := time.Now()
+			if ema != nil {
+				ema.swap(m) // validate (and keep) the averaged weights
+			}
 			val, err := opts.Validate(m)
 			if err != nil {
 				return nil, fmt.Errorf("validate epoch %d: %w", epoch, err)
@@ -418,6 +429,9 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 				bestScore, res.BestEpoch, res.BestVal = s, epoch, val
 				best = append(append(best[:0], m.P.Data...), m.Emb.Data...)
 			}
+			if ema != nil {
+				ema.swap(m)
+			}
 		}
 		res.Curve = append(res.Curve, es)
 		if opts.Progress != nil {
@@ -429,10 +443,45 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 		}
 	}
 	res.Steps = step
+	if best == nil && ema != nil {
+		ema.swap(m)
+	}
 	if best != nil {
 		copy(m.Emb.Data, best[copy(m.P.Data, best):])
 	} else {
 		res.BestEpoch = len(res.Curve)
 	}
 	return res, nil
+}
+
+// weightAverage is an exponential moving average of a model's weights
+// (Polyak averaging): after every step a = d·a + (1−d)·w. Validation and
+// the kept weights use the average, which smooths the step-to-step noise
+// of the in-batch estimate.
+type weightAverage struct {
+	d      float32
+	p, emb []float32
+}
+
+func newWeightAverage(m *Model, d float32) *weightAverage {
+	return &weightAverage{d: d, p: slices.Clone(m.P.Data), emb: slices.Clone(m.Emb.Data)}
+}
+
+func (a *weightAverage) update(m *Model) {
+	d := a.d
+	for _, pr := range [2][2][]float32{{a.p, m.P.Data}, {a.emb, m.Emb.Data}} {
+		avg, w := pr[0], pr[1]
+		for i, x := range w {
+			avg[i] = d*avg[i] + (1-d)*x
+		}
+	}
+}
+
+// swap exchanges the model's weights with the average.
+func (a *weightAverage) swap(m *Model) {
+	for _, pr := range [2][2][]float32{{a.p, m.P.Data}, {a.emb, m.Emb.Data}} {
+		for i := range pr[0] {
+			pr[0][i], pr[1][i] = pr[1][i], pr[0][i]
+		}
+	}
 }
