@@ -27,7 +27,8 @@
 // Params (section model_training.two_tower; a missing key takes its default):
 //
 //	embedding_dim     user-id and movie-id embeddings, 128
-//	feature_dim       gender, age, occupation, zip-region, decade embeddings, 16
+//	feature_dim       gender, age, occupation, zip-region, decade embeddings, 8
+//	text_components   leading components of the text embedding kept, 0 = all
 //	text_dim          the movie's text embedding projected to this width, 32
 //	user_layers       user MLP widths, [128, 64]; the last is the vector size
 //	item_layers       movie MLP widths, [128, 64]; same last width

@@ -21,11 +21,16 @@ const Section = "model_training.two_tower"
 // section; DefaultConfig gives the value of every key the section omits.
 type Config struct {
 	// Architecture.
-	EmbeddingDim int   `yaml:"embedding_dim" json:"embedding_dim"` // E: user-id and movie-id embeddings
-	FeatureDim   int   `yaml:"feature_dim" json:"feature_dim"`     // F: gender, age, occupation, zip-region and decade embeddings
-	TextDim      int   `yaml:"text_dim" json:"text_dim"`           // P: the text embedding projected to P by a linear layer
-	UserLayers   []int `yaml:"user_layers" json:"user_layers"`     // user MLP widths; the last is D
-	ItemLayers   []int `yaml:"item_layers" json:"item_layers"`     // item MLP widths; the last is D
+	EmbeddingDim int `yaml:"embedding_dim" json:"embedding_dim"` // E: user-id and movie-id embeddings
+	FeatureDim   int `yaml:"feature_dim" json:"feature_dim"`     // F: gender, age, occupation, zip-region and decade embeddings
+	TextDim      int `yaml:"text_dim" json:"text_dim"`           // P: the text embedding projected to P by a linear layer
+	// TextComponents keeps only the leading components of the movies'
+	// text embeddings (0 = all). The features stage's embeddings are
+	// LSA projections on singular vectors in decreasing order of singular
+	// value, so the leading ones carry most of the variance.
+	TextComponents int   `yaml:"text_components" json:"text_components"`
+	UserLayers     []int `yaml:"user_layers" json:"user_layers"` // user MLP widths; the last is D
+	ItemLayers     []int `yaml:"item_layers" json:"item_layers"` // item MLP widths; the last is D
 	// Dropout is the dropout rate after every hidden layer's ReLU.
 	Dropout float64 `yaml:"dropout" json:"dropout"`
 	// Temperature τ: the score is cos(u, v)/τ (+ the item bias).
@@ -65,12 +70,8 @@ type Config struct {
 	// step.
 	LazyEmbeddings bool   `yaml:"lazy_embeddings" json:"lazy_embeddings"`
 	LRDecay        string `yaml:"lr_decay" json:"lr_decay"` // none, linear or cosine (to 0 at the last epoch)
-	// EMADecay d > 0 keeps an exponential moving average of the weights
-	// (a = d·a + (1−d)·w after every step) and validates, keeps and
-	// saves the average instead of the raw weights; 0 = off.
-	EMADecay float64 `yaml:"ema_decay" json:"ema_decay"`
-	Epochs   int     `yaml:"epochs" json:"epochs"`
-	Seed     int64   `yaml:"seed" json:"seed"`
+	Epochs         int    `yaml:"epochs" json:"epochs"`
+	Seed           int64  `yaml:"seed" json:"seed"`
 
 	// Model selection.
 	SelectMetric string `yaml:"select_metric" json:"select_metric"` // validation metric that picks the best epoch, e.g. recall@50
@@ -80,7 +81,7 @@ type Config struct {
 // DefaultConfig is the configuration of every key params.yaml leaves out.
 func DefaultConfig() Config {
 	return Config{
-		EmbeddingDim: 128, FeatureDim: 16, TextDim: 32,
+		EmbeddingDim: 128, FeatureDim: 8, TextDim: 32,
 		UserLayers: []int{128, 64}, ItemLayers: []int{128, 64},
 		Dropout: 0.1, Temperature: 0.05, ItemBias: true, LogQWeight: 1,
 		UniformNegatives: 0, ColdStartRate: 0.2, InitStd: 0.05,
@@ -176,6 +177,8 @@ func (c Config) Validate() error {
 		return bad("feature_dim", c.FeatureDim, "an integer in 1..65536")
 	case c.TextDim < 1 || c.TextDim > 1<<16:
 		return bad("text_dim", c.TextDim, "an integer in 1..65536")
+	case c.TextComponents < 0 || c.TextComponents > 1<<16:
+		return bad("text_components", c.TextComponents, "an integer in 0..65536 (0 = all)")
 	}
 	if err := layers("user_layers", c.UserLayers); err != nil {
 		return err
@@ -211,8 +214,6 @@ func (c Config) Validate() error {
 		return bad("beta2", c.Beta2, "a number in [0, 1)")
 	case c.LRDecay != "none" && c.LRDecay != "linear" && c.LRDecay != "cosine":
 		return bad("lr_decay", fmt.Sprintf("%q", c.LRDecay), "none, linear or cosine")
-	case !(c.EMADecay >= 0 && c.EMADecay < 1):
-		return bad("ema_decay", c.EMADecay, "a number in [0, 1) (0 = no averaging)")
 	case c.Epochs < 1:
 		return bad("epochs", c.Epochs, "an integer >= 1")
 	case c.Patience < 0:

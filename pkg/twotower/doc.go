@@ -12,7 +12,7 @@
 // D = the last width of both MLPs.
 //
 //	user tower  x_u = [user-id emb (E) | gender, age bucket, occupation, zip region embs (4F) | genre affinity (G)]
-//	movie tower x_v = [movie-id emb (E) | genre multi-hot (G) | decade emb (F) | text embedding · W (P)]
+//	movie tower x_v = [movie-id emb (E) | genre multi-hot (G) | decade emb (F) | text embedding[:text_components] · W (P)]
 //	each: MLP (linear, ReLU, dropout between layers; last layer linear), then L2 normalisation
 //	score(u, v) = u·v/τ + b_v   (b_v a learned movie bias when item_bias is set)
 //
@@ -28,8 +28,17 @@
 // model learns to push them down; α = 1 makes the sampled softmax an
 // estimate of the full softmax over the catalogue. The item bias enters as
 // one more coordinate of both vectors ([u, τ]·[v, b]/τ = u·v/τ + b), so
-// nn.InBatchSoftmax computes its gradient too. The movie tower runs once
-// per distinct movie of a batch.
+// nn.InBatchSoftmax computes its gradient too. Each tower runs once per
+// distinct row of a batch (a popular movie is often several pairs'
+// positive, an active user several pairs' user); the vectors are copied to
+// the pairs and their gradients summed back.
+//
+// With uniform_negatives > 0 the softmax instead runs over the distinct
+// movies of the batch plus that many drawn uniformly from the catalogue
+// (mixed negative sampling, Yang et al. 2020), each corrected by α·log of
+// its chance of being drawn, through nn.SoftmaxCrossEntropy; at N or more
+// it is the full softmax. On MovieLens 100K it did not beat the in-batch
+// loss (see the stage's report), so it is off by default.
 //
 // Optimiser: AdamW (decoupled weight decay, not on biases). The two
 // id-embedding tables, of which a batch reads about a fifth of the rows,

@@ -63,6 +63,10 @@ func (t *mlp) forward(ws *towerActs, B int, p float32, seed uint64) {
 			return
 		}
 		nn.ReLUForward(ws.a[l][:B*W], ws.h[l][:B*W])
+		if p == 0 { // no dropout: the next layer reads the ReLU output
+			in, C = ws.a[l], W
+			continue
+		}
 		nn.DropoutForward(ws.d[l][:B*W], ws.mask[l], ws.a[l][:B*W], p, seed+uint64(l))
 		in, C = ws.d[l], W
 	}
@@ -80,13 +84,18 @@ func (t *mlp) backward(ws *towerActs, B int, p float32) {
 		in, din, C := ws.x, ws.dx, t.in
 		if l > 0 {
 			in, din, C = ws.d[l-1], ws.dd[l-1], t.widths[l-1]
+			if p == 0 { // forward skipped dropout: d = a
+				in, din = ws.a[l-1], ws.da[l-1]
+			}
 		}
 		clear(din[:B*C])
 		nn.LinearBackward(din, t.w[l].G, t.b[l].G, ws.dh[l], in, t.w[l].W, B, C, W)
 		if l > 0 {
 			n := B * C
-			clear(ws.da[l-1][:n])
-			nn.DropoutBackward(ws.da[l-1][:n], ws.dd[l-1][:n], ws.mask[l-1], p)
+			if p > 0 {
+				clear(ws.da[l-1][:n])
+				nn.DropoutBackward(ws.da[l-1][:n], ws.dd[l-1][:n], ws.mask[l-1], p)
+			}
 			clear(ws.dh[l-1][:n])
 			nn.ReLUBackward(ws.dh[l-1][:n], ws.h[l-1][:n], ws.da[l-1][:n])
 		}

@@ -9,20 +9,18 @@ import (
 	"github.com/moviegenie/pipeline/pkg/nn"
 )
 
-// gradBatch fills ws with a batch of 6 pairs of w: a cold-start row (the
-// unknown user and the mean affinity), a movie twice (masked as a
-// negative of its own rows), and returns its size.
+// gradBatch fills ws with a batch of 7 pairs of w: a cold-start row (the
+// unknown user and the mean affinity), a user twice (one tower row), a
+// user both warm and cold (two rows), a movie twice (masked as a negative
+// of its own rows, one tower row), and returns its size.
 func gradBatch(m *Model, ws *workspace, w *world) int {
-	G := m.Sizes.Genres
-	mean := w.users.MeanAffinity(G)
 	rows := []struct {
 		user, movie int
 		cold        bool
-	}{{0, 1, false}, {1, 4, false}, {2, 1, false}, {3, 7, true}, {4, 2, false}, {1, 9, false}}
+	}{{0, 1, false}, {1, 4, false}, {2, 1, false}, {3, 7, true}, {4, 2, false}, {1, 9, false}, {3, 2, false}}
 	ws.size(m, len(rows), true)
 	for k, r := range rows {
-		ws.ub.set(k, G, m.userRow(w.users, r.user, r.cold, mean))
-		ws.rows[k] = int32(r.movie)
+		ws.pu[k], ws.pc[k], ws.rows[k] = int32(r.user), r.cold, int32(r.movie)
 	}
 	return len(rows)
 }
@@ -36,7 +34,7 @@ var gradExtra = []int32{0, 4, 11, 5}
 func forwardLoss(m *Model, ws *workspace, B int, logQ []float32, grads bool) float32 {
 	p := float32(m.Cfg.Dropout)
 	su, si := m.dropoutSeeds(3)
-	m.userForward(&ws.user, &ws.ub, B, p, su)
+	m.userTower(ws, B, m.meanAffinity(), p, su)
 	if m.Cfg.UniformNegatives > 0 {
 		m.mixedTower(ws, B, gradExtra, p, si)
 		return m.mixedLoss(ws, B, logQ, grads)
@@ -48,7 +46,7 @@ func forwardLoss(m *Model, ws *workspace, B int, logQ []float32, grads bool) flo
 // backward runs both towers' backward passes after forwardLoss.
 func backward(m *Model, ws *workspace, B int) {
 	p := float32(m.Cfg.Dropout)
-	m.userBackward(&ws.user, &ws.ub, B, p)
+	m.userTowerBackward(ws, B, p)
 	if m.Cfg.UniformNegatives > 0 {
 		m.itemBackward(&ws.item, ws.uniq, ws.text, p)
 		return
@@ -164,11 +162,10 @@ func TestLazyEmbeddingsMatchDense(t *testing.T) {
 		for step := 0; step < 3; step++ {
 			B := gradBatch(m, ws, w)
 			opt.zeroGrad(m)
-			opt.use(0, ws.ub.id[:B])
 			forwardLoss(m, ws, B, logQ, true)
+			opt.use(0, ws.ub.id[:ws.nu])
 			opt.use(1, ws.uniq)
-			m.userBackward(&ws.user, &ws.ub, B, 0)
-			m.itemTowerBackward(ws, B, 0)
+			backward(m, ws, B)
 			opt.step(m, 0.01)
 		}
 		return m

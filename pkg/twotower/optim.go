@@ -90,13 +90,14 @@ func (o *optimizer) step(mo *Model, lr float32) {
 		C := q.Shape[1]
 		for _, r := range o.rows[k] {
 			lo, hi := int(r)*C, int(r+1)*C
-			w, g, m, v := q.W[lo:hi], q.G[lo:hi], o.m[k][lo:hi], o.v[k][lo:hi]
-			for i := range w {
+			w := q.W[lo:hi]
+			g, m, v := q.G[lo:hi][:len(w)], o.m[k][lo:hi][:len(w)], o.v[k][lo:hi][:len(w)]
+			for i, wi := range w {
 				gi := g[i]
 				mi := b1*m[i] + (1-b1)*gi
 				vi := b2*v[i] + (1-b2)*gi*gi
 				m[i], v[i] = mi, vi
-				w[i] -= lr * (mi*ibc1/(float32(math.Sqrt(float64(vi*ibc2)))+adamEps) + wd*w[i])
+				w[i] = wi - lr*(mi*ibc1/(float32(math.Sqrt(float64(vi*ibc2)))+adamEps)+wd*wi)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/moviegenie/pipeline/pkg/cliapp"
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/features"
 	"github.com/moviegenie/pipeline/pkg/linalg"
@@ -77,6 +78,9 @@ func (st *Stage) Run() error {
 	in, err := ReadInputs(st.Processed, st.Features, rec)
 	if err != nil {
 		return err
+	}
+	if err := in.KeepTextComponents(cfg.TextComponents); err != nil {
+		return &cliapp.UsageError{Err: err}
 	}
 	s := in.Split
 	m, err := New(cfg, in.Users, in.Movies, in.Sizes)
@@ -264,6 +268,24 @@ func ReadInputs(processed, featuresDir string, rec *runmetrics.Run) (*Inputs, er
 		rec.AddCheck("pairs are the train parts, validation items the split's", true, fmt.Sprintf("%d pairs", len(in.Pairs)))
 	}
 	return in, nil
+}
+
+// KeepTextComponents keeps the first k components of every movie's text
+// embedding (k = 0: all). It fails if the embeddings have fewer than k.
+func (in *Inputs) KeepTextComponents(k int) error {
+	T, N := in.Sizes.TextWidth, in.Sizes.Movies
+	if k == 0 || k == T {
+		return nil
+	}
+	if k > T {
+		return fmt.Errorf("%s.text_components = %d, but the text embeddings of %s have %d", Section, k, features.TextEmbeddingsFile, T)
+	}
+	text := make([]float32, N*k)
+	for n := 0; n < N; n++ {
+		copy(text[n*k:(n+1)*k], in.Movies.Text[n*T:n*T+k])
+	}
+	in.Movies.Text, in.Sizes.TextWidth = text, k
+	return nil
 }
 
 // Assemble checks the tables against each other and builds the Inputs.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/moviegenie/pipeline/pkg/nn"
@@ -65,7 +64,12 @@ type Result struct {
 // workspace holds the buffers of a forward and backward pass.
 type workspace struct {
 	user, item towerActs
-	ub         userBatch
+	ub         userBatch // the distinct user rows of the batch
+	pu         []int32   // [B] user_idx of each pair
+	pc         []bool    // [B] pair shown as a cold-start user
+	upos       []int32   // [B] index of each pair's user row in ub
+	uslot      []int32   // [2U] index in ub of (user, cold), -1 if absent
+	u, du      []float32 // [B, D] user vectors of the batch's rows, their gradients
 	text       []float32 // [B, T] gathered text embeddings
 	rows       []int32   // [B] movie rows of the batch's pairs
 	uniq       []int32   // the distinct movie rows, in order of first appearance
@@ -76,6 +80,7 @@ type workspace struct {
 	// Mixed negatives (Config.UniformNegatives): the softmax runs over the
 	// distinct movies uniq of the batch and the uniform draws.
 	iota, target []int32   // [B] row indices, index in uniq of each row's movie
+	nu           int       // distinct user rows in ub
 	wc, cb, dcb  []float32 // [K, D] movie vectors / τ, [K] column biases and their gradients
 	// With an item bias, the softmax runs on [y_u, τ] and [y_v, b_v]
 	// (D+1 wide), so that u'·v'/τ = y_u·y_v/τ + b_v.
@@ -95,6 +100,17 @@ func (ws *workspace) size(m *Model, B int, grads bool) {
 	}
 	ws.item.size(&m.item, K, grads)
 	ws.ub.reset(B, m.Sizes.Genres)
+	ws.pu, ws.upos = grow32(ws.pu, B), grow32(ws.upos, B)
+	if cap(ws.pc) < B {
+		ws.pc = make([]bool, B)
+	}
+	ws.pc = ws.pc[:B]
+	if len(ws.uslot) != 2*m.Sizes.Users {
+		ws.uslot = make([]int32, 2*m.Sizes.Users)
+		for i := range ws.uslot {
+			ws.uslot[i] = -1
+		}
+	}
 	ws.text = growF(ws.text, B*m.Sizes.TextWidth)
 	ws.rows, ws.uniq, ws.pos = grow32(ws.rows, B), grow32(ws.uniq, K)[:0], grow32(ws.pos, B)
 	ws.text = growF(ws.text, K*m.Sizes.TextWidth)
@@ -106,6 +122,7 @@ func (ws *workspace) size(m *Model, B int, grads bool) {
 	}
 	D := m.Cfg.D()
 	ws.v, ws.dv = growF(ws.v, B*D), growF(ws.dv, B*D)
+	ws.u, ws.du = growF(ws.u, B*D), growF(ws.du, B*D)
 	ws.lq = growF(ws.lq, B)
 	D1 := D + 1
 	ws.up, ws.vp, ws.dup, ws.dvp = growF(ws.up, B*D1), growF(ws.vp, B*D1), growF(ws.dup, B*D1), growF(ws.dvp, B*D1)
@@ -125,6 +142,53 @@ func LogQ(pairs []Pair, N int) []float32 {
 		out[i] = float32(math.Log(max(c, 0.5) / n))
 	}
 	return out
+}
+
+// userTower runs the user tower on the batch's users (ws.pu, ws.pc): once
+// per distinct (user, cold-start) row, whose vectors are then copied to
+// every pair of the row, ws.u [B, D]. meanAff is the cold-start affinity.
+func (m *Model) userTower(ws *workspace, B int, meanAff []float32, p float32, seed uint64) {
+	D, G := m.Cfg.D(), m.Sizes.Genres
+	n := 0
+	for i, u := range ws.pu[:B] {
+		key := 2 * u
+		if ws.pc[i] {
+			key++
+		}
+		if ws.uslot[key] < 0 {
+			ws.uslot[key] = int32(n)
+			ws.ub.set(n, G, m.userRow(m.Users, int(u), ws.pc[i], meanAff))
+			n++
+		}
+		ws.upos[i] = ws.uslot[key]
+	}
+	for i, u := range ws.pu[:B] {
+		key := 2 * u
+		if ws.pc[i] {
+			key++
+		}
+		ws.uslot[key] = -1
+	}
+	ws.nu = n
+	m.userForward(&ws.user, &ws.ub, n, p, seed)
+	for i, k := range ws.upos[:B] {
+		copy(ws.u[i*D:(i+1)*D], ws.user.y[int(k)*D:int(k+1)*D])
+	}
+}
+
+// userTowerBackward sums the rows' gradients ws.du per distinct user row
+// and runs the user tower's backward pass.
+func (m *Model) userTowerBackward(ws *workspace, B int, p float32) {
+	D := m.Cfg.D()
+	dy := ws.user.dy[:ws.nu*D]
+	clear(dy)
+	for i, k := range ws.upos[:B] {
+		d, g := dy[int(k)*D:int(k+1)*D], ws.du[i*D:(i+1)*D]
+		for j, x := range g {
+			d[j] += x
+		}
+	}
+	m.userBackward(&ws.user, &ws.ub, ws.nu, p)
 }
 
 // itemTower runs the movie tower on the batch's movies: once per distinct
@@ -209,13 +273,13 @@ func (m *Model) mixedLoss(ws *workspace, B int, logPi []float32, grads bool) flo
 		}
 	}
 	if !grads {
-		return nn.SoftmaxCrossEntropy(ws.user.y[:B*D], ws.iota[:B], ws.target[:B], wc, cb, D, K, nil, nil, nil)
+		return nn.SoftmaxCrossEntropy(ws.u[:B*D], ws.iota[:B], ws.target[:B], wc, cb, D, K, nil, nil, nil)
 	}
-	du, dv, dcb := ws.user.dy[:B*D], ws.item.dy[:K*D], ws.dcb[:K]
+	du, dv, dcb := ws.du[:B*D], ws.item.dy[:K*D], ws.dcb[:K]
 	clear(du)
 	clear(dv)
 	clear(dcb)
-	l := nn.SoftmaxCrossEntropy(ws.user.y[:B*D], ws.iota[:B], ws.target[:B], wc, cb, D, K, du, dv, dcb)
+	l := nn.SoftmaxCrossEntropy(ws.u[:B*D], ws.iota[:B], ws.target[:B], wc, cb, D, K, du, dv, dcb)
 	for i := range dv { // d/dv = d/d(v/τ) / τ
 		dv[i] *= inv
 	}
@@ -263,15 +327,15 @@ func (m *Model) loss(ws *workspace, B int, logQ []float32, grads bool) float32 {
 	if m.itemBias == nil {
 		var du, dv []float32
 		if grads {
-			du, dv = ws.user.dy[:B*D], ws.dv[:B*D]
+			du, dv = ws.du[:B*D], ws.dv[:B*D]
 			clear(du)
 			clear(dv)
 		}
-		return nn.InBatchSoftmax(ws.user.y, ws.v, B, D, tau, lq, rows, du, dv)
+		return nn.InBatchSoftmax(ws.u, ws.v, B, D, tau, lq, rows, du, dv)
 	}
 	D1 := D + 1
 	for i, r := range rows {
-		copy(ws.up[i*D1:i*D1+D], ws.user.y[i*D:(i+1)*D])
+		copy(ws.up[i*D1:i*D1+D], ws.u[i*D:(i+1)*D])
 		ws.up[i*D1+D] = tau
 		copy(ws.vp[i*D1:i*D1+D], ws.v[i*D:(i+1)*D])
 		ws.vp[i*D1+D] = m.itemBias.W[r]
@@ -285,7 +349,7 @@ func (m *Model) loss(ws *workspace, B int, logQ []float32, grads bool) float32 {
 	l := nn.InBatchSoftmax(ws.up, ws.vp, B, D1, tau, lq, rows, du, dv)
 	if grads {
 		for i, r := range rows {
-			copy(ws.user.dy[i*D:(i+1)*D], du[i*D1:i*D1+D])
+			copy(ws.du[i*D:(i+1)*D], du[i*D1:i*D1+D])
 			copy(ws.dv[i*D:(i+1)*D], dv[i*D1:i*D1+D])
 			m.itemBias.G[r] += dv[i*D1+D]
 		}
@@ -338,17 +402,12 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 	}
 	meanAff := m.meanAffinity()
 	p := float32(cfg.Dropout)
-	G := m.Sizes.Genres
 
 	res := &Result{StepsPerEpoch: stepsPerEpoch}
 	ws := &workspace{}
 	ws.size(m, B, true)
 	order := make([]int, len(pairs))
 	var best []float32
-	var ema *weightAverage
-	if cfg.EMADecay > 0 {
-		ema = newWeightAverage(m, float32(cfg.EMADecay))
-	}
 	bestScore := math.Inf(-1)
 	step := 0
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
@@ -368,14 +427,13 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 			nb := len(chunk)
 			for k, idx := range chunk {
 				pr := pairs[idx]
-				cold := cfg.ColdStartRate > 0 && rng.Float64() < cfg.ColdStartRate
-				ws.ub.set(k, G, m.userRow(m.Users, int(pr.User), cold, meanAff))
+				ws.pu[k], ws.pc[k] = pr.User, cfg.ColdStartRate > 0 && rng.Float64() < cfg.ColdStartRate
 				ws.rows[k] = pr.Movie
 			}
 			opt.zeroGrad(m)
-			opt.use(0, ws.ub.id[:nb])
 			su, si := m.dropoutSeeds(step)
-			m.userForward(&ws.user, &ws.ub, nb, p, su)
+			m.userTower(ws, nb, meanAff, p, su)
+			opt.use(0, ws.ub.id[:ws.nu])
 			var loss float32
 			if M > 0 {
 				if M < N {
@@ -393,7 +451,7 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 			if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
 				return nil, fmt.Errorf("training diverged: loss %v at epoch %d step %d (lower learning_rate or raise temperature)", loss, epoch, step)
 			}
-			m.userBackward(&ws.user, &ws.ub, nb, p)
+			m.userTowerBackward(ws, nb, p)
 			if M > 0 {
 				m.itemBackward(&ws.item, ws.uniq, ws.text, p)
 			} else {
@@ -401,9 +459,6 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 			}
 			lr = sched.LR(step)
 			opt.step(m, lr)
-			if ema != nil {
-				ema.update(m)
-			}
 			step++
 			lossSum += float64(loss) * float64(nb)
 			if opts.Progress != nil {
@@ -413,9 +468,6 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 		es := EpochStats{Epoch: epoch, Loss: lossSum / float64(len(pairs)), LR: float64(lr), TrainSeconds: time.Since(start).Seconds()}
 		if opts.Validate != nil {
 			vstart := time.Now()
-			if ema != nil {
-				ema.swap(m) // validate (and keep) the averaged weights
-			}
 			val, err := opts.Validate(m)
 			if err != nil {
 				return nil, fmt.Errorf("validate epoch %d: %w", epoch, err)
@@ -429,9 +481,6 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 				bestScore, res.BestEpoch, res.BestVal = s, epoch, val
 				best = append(append(best[:0], m.P.Data...), m.Emb.Data...)
 			}
-			if ema != nil {
-				ema.swap(m)
-			}
 		}
 		res.Curve = append(res.Curve, es)
 		if opts.Progress != nil {
@@ -443,45 +492,10 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 		}
 	}
 	res.Steps = step
-	if best == nil && ema != nil {
-		ema.swap(m)
-	}
 	if best != nil {
 		copy(m.Emb.Data, best[copy(m.P.Data, best):])
 	} else {
 		res.BestEpoch = len(res.Curve)
 	}
 	return res, nil
-}
-
-// weightAverage is an exponential moving average of a model's weights
-// (Polyak averaging): after every step a = d·a + (1−d)·w. Validation and
-// the kept weights use the average, which smooths the step-to-step noise
-// of the in-batch estimate.
-type weightAverage struct {
-	d      float32
-	p, emb []float32
-}
-
-func newWeightAverage(m *Model, d float32) *weightAverage {
-	return &weightAverage{d: d, p: slices.Clone(m.P.Data), emb: slices.Clone(m.Emb.Data)}
-}
-
-func (a *weightAverage) update(m *Model) {
-	d := a.d
-	for _, pr := range [2][2][]float32{{a.p, m.P.Data}, {a.emb, m.Emb.Data}} {
-		avg, w := pr[0], pr[1]
-		for i, x := range w {
-			avg[i] = d*avg[i] + (1-d)*x
-		}
-	}
-}
-
-// swap exchanges the model's weights with the average.
-func (a *weightAverage) swap(m *Model) {
-	for _, pr := range [2][2][]float32{{a.p, m.P.Data}, {a.emb, m.Emb.Data}} {
-		for i := range pr[0] {
-			pr[0][i], pr[1][i] = pr[1][i], pr[0][i]
-		}
-	}
 }
