@@ -30,8 +30,8 @@
 //	feature_dim       gender, age, occupation, zip-region, decade embeddings, 8
 //	text_components   leading components of the text embedding kept, 0 = all
 //	text_dim          the movie's text embedding projected to this width, 32
-//	user_layers       user MLP widths, [128, 64]; the last is the vector size
-//	item_layers       movie MLP widths, [128, 64]; same last width
+//	user_layers       user MLP widths, [64, 64]; the last is the vector size
+//	item_layers       movie MLP widths, [64, 64]; same last width
 //	dropout           after each hidden ReLU, 0.1
 //	temperature       τ: score = cos(u, v)/τ (+ bias), 0.05
 //	item_bias         a learned per-movie bias in the score, true
@@ -44,7 +44,7 @@
 //	lazy_embeddings   update only the id-embedding rows a batch uses, true
 //	epochs            at most, 50            seed  every random choice, 42
 //	select_metric     validation metric that picks the epoch, recall@50
-//	patience          stop after N epochs without a better select_metric; 0 = never
+//	patience          stop after N epochs without a better select_metric, 20; 0 = never
 //
 // A bad value (epochs < 1, a negative rate, towers of different output
 // widths, an unknown key, a string for a number, ...) is a usage error

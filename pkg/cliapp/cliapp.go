@@ -61,6 +61,8 @@ func NewApp(name, usage string) *cli.App {
 		Writer:          os.Stdout,
 		ErrWriter:       os.Stderr,
 		HideHelpCommand: true,
+		// --set key=[256,128] must reach the params parser whole.
+		DisableSliceFlagSeparator: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return &UsageError{Err: err}
 		},

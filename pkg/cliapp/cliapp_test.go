@@ -48,3 +48,15 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestSetKeepsCommas(t *testing.T) {
+	app := NewApp("demo", "")
+	var got []string
+	app.Action = func(c *cli.Context) error { got = c.StringSlice(SetFlag.Name); return nil }
+	if code := Run(app, []string{"demo", "--set", "a.b=[256,128]"}, &bytes.Buffer{}); code != ExitOK {
+		t.Fatalf("got exit %d", code)
+	}
+	if len(got) != 1 || got[0] != "a.b=[256,128]" {
+		t.Fatalf("got %q, want one value a.b=[256,128]", got)
+	}
+}

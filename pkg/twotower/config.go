@@ -82,12 +82,12 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		EmbeddingDim: 128, FeatureDim: 8, TextDim: 32,
-		UserLayers: []int{128, 64}, ItemLayers: []int{128, 64},
+		UserLayers: []int{64, 64}, ItemLayers: []int{64, 64},
 		Dropout: 0.1, Temperature: 0.05, ItemBias: true, LogQWeight: 1,
 		UniformNegatives: 0, ColdStartRate: 0.2, InitStd: 0.05,
 		BatchSize: 256, LearningRate: 0.001, WeightDecay: 0, Beta1: 0.9, Beta2: 0.999, LazyEmbeddings: true,
 		LRDecay: "none", Epochs: 50, Seed: 42,
-		SelectMetric: "recall@50", Patience: 0,
+		SelectMetric: "recall@50", Patience: 20,
 	}
 }
 
