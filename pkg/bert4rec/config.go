@@ -64,14 +64,15 @@ type Config struct {
 	Patience  int `yaml:"patience" json:"patience"`     // stop after this many epochs without a better validation ndcg@10; 0 = never
 }
 
-// DefaultConfig is the configuration of every key params.yaml leaves out.
+// DefaultConfig is the configuration of every key params.yaml leaves out:
+// the values of params.yaml (see "Recipe" in the package documentation).
 func DefaultConfig() Config {
 	return Config{
 		HiddenSize: 128, NumLayers: 4, Block: PostLN, NumHeads: 4, FFNMult: 4, Dropout: 0.1,
-		MaxLen: 0, InitStd: 0.02, MaskProb: 0.15, MaskTokenRatio: 1, MaskLast: "force",
+		MaxLen: 0, InitStd: 0.02, MaskProb: 0.4, MaskTokenRatio: 1, MaskLast: "force",
 		BatchSize: 256, LearningRate: 0.001, WeightDecay: 0, Beta1: 0.9, Beta2: 0.999,
-		WarmupSteps: 0, LRDecay: "none", GradClip: 0, Epochs: 50, Seed: 42,
-		EvalEvery: 1, Patience: 0,
+		WarmupSteps: 100, LRDecay: "linear", GradClip: 0, Epochs: 50, Seed: 42,
+		EvalEvery: 1, Patience: 15,
 	}
 }
 
