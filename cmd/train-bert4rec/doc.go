@@ -28,9 +28,10 @@
 //	max_len           T; 0 (default) = feature_engineering.max_sequence_length
 //	init_std          N(0, σ²) init, 0.02       mask_prob      Cloze probability, 0.15
 //	mask_token_ratio  share of masked positions shown as [MASK] (BERT: 0.8), default 1
-//	mask_last         force | extra | none: next-item training on each user's latest
-//	                  window (force: always mask its last item; extra: add it once
-//	                  more with only the last item masked)
+//	mask_last         force | force_all | extra | none: next-item training (force:
+//	                  always mask the last item of each user's latest window;
+//	                  force_all: of every window; extra: add the latest window once
+//	                  more with only its last item masked, as the original code)
 //	batch_size        256                       learning_rate  AdamW peak, 0.001
 //	weight_decay      AdamW decoupled decay     beta1, beta2   0.9, 0.999
 //	warmup_steps      linear warm-up steps      lr_decay       none | linear | cosine

@@ -43,8 +43,9 @@ type Config struct {
 	// item): "extra" adds that window once more per epoch with only its
 	// last item masked (the original code's mask_last instances; costs a
 	// full forward-backward per user), "force" always masks the last item
-	// of that window in its Cloze example (free), "none" leaves the Cloze
-	// draws alone.
+	// of that window in its Cloze example (free), "force_all" does so in
+	// every window (each window's last item predicted from the items
+	// before it, also free), "none" leaves the Cloze draws alone.
 	MaskLast string `yaml:"mask_last" json:"mask_last"`
 
 	// Optimisation.
@@ -162,8 +163,8 @@ func (c Config) Validate() error {
 		return bad("mask_prob", c.MaskProb, "a number in (0, 1]")
 	case !(c.MaskTokenRatio >= 0 && c.MaskTokenRatio <= 1):
 		return bad("mask_token_ratio", c.MaskTokenRatio, "a number in [0, 1]")
-	case c.MaskLast != "extra" && c.MaskLast != "force" && c.MaskLast != "none":
-		return bad("mask_last", fmt.Sprintf("%q", c.MaskLast), "extra, force or none")
+	case c.MaskLast != "extra" && c.MaskLast != "force" && c.MaskLast != "force_all" && c.MaskLast != "none":
+		return bad("mask_last", fmt.Sprintf("%q", c.MaskLast), "extra, force, force_all or none")
 	case c.BatchSize < 1:
 		return bad("batch_size", c.BatchSize, "an integer >= 1")
 	case !(c.LearningRate > 0) || math.IsInf(c.LearningRate, 0):

@@ -129,7 +129,7 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 			chunk := order[j*B : min(nEx, (j+1)*B)]
 			for k, idx := range chunk {
 				if idx < len(data.Windows) {
-					force := cfg.MaskLast == "force" && data.Recent != nil && data.Recent[idx]
+					force := cfg.MaskLast == "force_all" || cfg.MaskLast == "force" && data.Recent != nil && data.Recent[idx]
 					clozeMask(&seqs[k], data.Windows[idx], cfg, V, force, rng)
 				} else {
 					lastMask(&seqs[k], data.Windows[extra[idx-len(data.Windows)]], V)

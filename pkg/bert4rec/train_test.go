@@ -181,7 +181,7 @@ func TestTrainRejects(t *testing.T) {
 // other modes none.
 func TestMaskLastModes(t *testing.T) {
 	data, _ := cyclicData(fixture.MaxLen)
-	for mode, want := range map[string]int{"none": len(data.Windows), "force": len(data.Windows), "extra": len(data.Windows) + fixture.Users} {
+	for mode, want := range map[string]int{"none": len(data.Windows), "force": len(data.Windows), "force_all": len(data.Windows), "extra": len(data.Windows) + fixture.Users} {
 		cfg := smallConfig()
 		cfg.Epochs, cfg.MaskLast = 1, mode
 		res, err := Train(NewModel(cfg, fixture.Movies), data, Options{})
