@@ -49,7 +49,7 @@ PARAMS_ARGS := --params $(PARAMS) $(if $(PARAMS_OVERRIDE),--params $(PARAMS_OVER
 # Binaries: bin/NAME from cmd/NAME. build/godeps.mk lists, for each binary,
 # the files of the packages it is built from, so a change to one package
 # rebuilds only the binaries (and so reruns only the stages) that use it.
-BINARIES := $(filter-out tmpdeps,$(notdir $(wildcard cmd/*)))
+BINARIES := $(notdir $(wildcard cmd/*))
 GO_SOURCES := $(shell find cmd pkg -type f 2>/dev/null) go.mod go.sum
 
 build/godeps.mk: $(GO_SOURCES) scripts/godeps.sh

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func i32(v int32) *int32 { return &v }
+func i32(v int32) *int32   { return &v }
 func str(v string) *string { return &v }
 
 func TestMovieRoundTrip(t *testing.T) {
