@@ -10,8 +10,9 @@
 // the old one, so a reader sees either the old database or the new one,
 // never a partial build. Every reference in the inputs is checked before it
 // is inserted, so bad input fails with an error naming the file, the row
-// and the unknown value; the schema's foreign keys and CHECK constraints
-// are the second line of defence.
+// and the unknown value; the CHECK constraints (row by row) and
+// foreign_key_check (once, before the rename) are the second line of
+// defence.
 //
 // Timestamps are stored as Unix seconds (ratings.timestamp); release dates
 // as ISO text (YYYY-MM-DD); vectors as little-endian float32 blobs
