@@ -32,8 +32,7 @@ var benchShapes = []struct {
 // reports GFLOP/s counting 2*M*N*K floating-point operations per product.
 //
 // It also reports GFLOP/cpu-s: the same operations divided by the CPU time
-// the whole process used meanwhile (all threads, including OpenBLAS's
-// spinning ones). On a machine shared with other jobs, wall-clock GFLOP/s
+// the whole process used meanwhile (all threads). On a machine shared with other jobs, wall-clock GFLOP/s
 // drops when the scheduler gives the benchmark less than its cores;
 // GFLOP/cpu-s does not, and times the cores used (2 for the large shapes)
 // it estimates the rate on an idle machine.

@@ -23,7 +23,9 @@
 //     split, so results are bit-identical from run to run and between
 //     serial and parallel execution (tested).
 //   - "openblas": cblas_sgemm from the system OpenBLAS through cgo
-//     (internal/openblas), with OpenBLAS set to 2 threads. It is compiled
+//     (internal/openblas), single-threaded, a large product cut into one
+//     part per core by Go (OpenBLAS's own threads spin after each call and
+//     took CPU from the Go code between products). It is compiled
 //     only with the build tag openblas (go build -tags openblas);
 //     scripts/blas-tags.sh prints that tag when OpenBLAS's header and
 //     library are installed. Its results are bit-identical from run to run
