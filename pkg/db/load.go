@@ -64,7 +64,8 @@ func (b *builder) insert(file, target string, ncols, n int, row func(i int, dst 
 }
 
 // loadProcessed inserts the five data/processed tables, checking every
-// reference first so that a bad one is reported by name.
+// reference first so that a bad one is reported by name. The small tables
+// go in while ratings.parquet is still being read.
 func (b *builder) loadProcessed(r *reads) error {
 	genres, err := r.genres.wait(b)
 	if err != nil {
@@ -79,10 +80,6 @@ func (b *builder) loadProcessed(r *reads) error {
 		return err
 	}
 	users, err := r.users.wait(b)
-	if err != nil {
-		return err
-	}
-	ratings, err := r.ratings.wait(b)
 	if err != nil {
 		return err
 	}
@@ -179,7 +176,11 @@ func (b *builder) loadProcessed(r *reads) error {
 	}
 	b.want["users"] = int64(len(users))
 
-	// Ratings.
+	// Ratings, the largest file, may still be being read.
+	ratings, err := r.ratings.wait(b)
+	if err != nil {
+		return err
+	}
 	f = r.ratings.path
 	for i, r := range ratings {
 		if !b.users[r.UserID] {
