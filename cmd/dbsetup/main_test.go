@@ -10,57 +10,27 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"github.com/moviegenie/pipeline/pkg/testbin"
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
+// bin is this command, built once for all tests.
+var bin testbin.Binary
 
-// binary compiles this command once for all tests.
-func binary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "dbsetup-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "dbsetup")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(bin.Run(m)) }
 
 // run runs the binary in dir and returns its exit code and stderr.
 func runBinary(t *testing.T, dir string, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
+	cmd := exec.Command(bin.Path(t), args...)
 	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -276,7 +246,7 @@ func TestKilledRunLeavesOldDatabase(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Skipf("mkfifo: %v", err)
 	}
-	cmd := exec.Command(binary(t))
+	cmd := exec.Command(bin.Path(t))
 	cmd.Dir = work
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,49 +8,10 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
+	"github.com/moviegenie/pipeline/pkg/tables/tablestest"
 )
-
-// readArrow reads a parquet file with Apache Arrow's reader, independent of
-// the library that wrote it (the pattern of pkg/tables/crossread_test.go).
-func readArrow(t *testing.T, path string) arrow.Table {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	pf, err := file.NewParquetReader(f)
-	if err != nil {
-		t.Fatalf("arrow cannot open %s: %v", path, err)
-	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatalf("arrow cannot read %s: %v", path, err)
-	}
-	t.Cleanup(tbl.Release)
-	return tbl
-}
-
-func column(t *testing.T, tbl arrow.Table, name string) arrow.Array {
-	t.Helper()
-	idx := tbl.Schema().FieldIndices(name)
-	if len(idx) != 1 {
-		t.Fatalf("arrow sees no column %q in %v", name, tbl.Schema())
-	}
-	if n := len(tbl.Column(idx[0]).Data().Chunks()); n != 1 {
-		t.Fatalf("column %q: got %d chunks, want 1", name, n)
-	}
-	return tbl.Column(idx[0]).Data().Chunk(0)
-}
 
 // TestRealOutputsReadByArrow runs the stage on ML-100K with the seed params
 // and reads every table back with Apache Arrow: row counts, column types,
@@ -84,7 +44,7 @@ func TestRealOutputsReadByArrow(t *testing.T) {
 		{genresFile, 19, []col{{"genre_id", i32.ID(), 0}, {"name", str.ID(), 0}}},
 		{occupationsFile, 21, []col{{"occupation_id", i32.ID(), 0}, {"name", str.ID(), 0}}},
 	} {
-		tbl := readArrow(t, filepath.Join(out, tc.file))
+		tbl := tablestest.ReadArrow(t, filepath.Join(out, tc.file))
 		if tbl.NumRows() != tc.rows {
 			t.Errorf("%s: got %d rows, want %d", tc.file, tbl.NumRows(), tc.rows)
 		}
@@ -92,7 +52,7 @@ func TestRealOutputsReadByArrow(t *testing.T) {
 			t.Errorf("%s: got %d columns, want %d: %v", tc.file, tbl.NumCols(), len(tc.cols), tbl.Schema())
 		}
 		for _, c := range tc.cols {
-			dt := column(t, tbl, c.name).DataType()
+			dt := tablestest.Column(t, tbl, c.name).DataType()
 			if dt.ID() != c.id {
 				t.Errorf("%s.%s: got type %v, want %v", tc.file, c.name, dt, c.id)
 				continue
@@ -105,10 +65,10 @@ func TestRealOutputsReadByArrow(t *testing.T) {
 		}
 	}
 
-	movies := readArrow(t, filepath.Join(out, moviesFile))
-	ids := column(t, movies, "movie_id").(*array.Int32)
-	titles := column(t, movies, "title").(*array.String)
-	years := column(t, movies, "year").(*array.Int32)
+	movies := tablestest.ReadArrow(t, filepath.Join(out, moviesFile))
+	ids := tablestest.Column(t, movies, "movie_id").(*array.Int32)
+	titles := tablestest.Column(t, movies, "title").(*array.String)
+	years := tablestest.Column(t, movies, "year").(*array.Int32)
 	found := 0
 	for i := range ids.Len() {
 		if i > 0 && ids.Value(i) <= ids.Value(i-1) {
@@ -136,8 +96,8 @@ func TestRealOutputsReadByArrow(t *testing.T) {
 		t.Errorf("found %d of movies 1 and 543, want both (each has >= 5 ratings)", found)
 	}
 
-	ratings := readArrow(t, filepath.Join(out, ratingsFile))
-	split := column(t, ratings, "split").(*array.String)
+	ratings := tablestest.ReadArrow(t, filepath.Join(out, ratingsFile))
+	split := tablestest.Column(t, ratings, "split").(*array.String)
 	count := map[string]int{}
 	for i := range split.Len() {
 		count[split.Value(i)]++

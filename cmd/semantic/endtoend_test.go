@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/moviegenie/pipeline/pkg/testbin"
 	"github.com/moviegenie/pipeline/pkg/bert4rec"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/semantic/semantictest"
@@ -20,41 +20,10 @@ import (
 // The end-to-end tests build the real binary and run it in a temporary
 // directory on the semantictest fixture: build the index, then search it.
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
+// bin is cmd/semantic, built once per test run.
+var bin testbin.Binary
 
-// binary builds cmd/semantic once per test run.
-func binary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "semantic-e2e-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "semantic")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = err
-			t.Logf("go build: %s", out)
-		}
-	})
-	if binErr != nil {
-		t.Fatalf("build the binary: %v", binErr)
-	}
-	return binPath
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(bin.Run(m)) }
 
 // workdir is a temporary repository-like directory: data/processed and
 // data/features from the fixture, a params.yaml, and models/semantic.bin
@@ -86,7 +55,7 @@ func newWorkdir(t *testing.T) *workdir {
 // stdout and stderr.
 func (w *workdir) run(stdin string, args ...string) (int, string, string) {
 	w.t.Helper()
-	cmd := exec.Command(binary(w.t), args...)
+	cmd := exec.Command(bin.Path(w.t), args...)
 	cmd.Dir = w.dir
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer

@@ -1,51 +1,14 @@
 package features
 
 import (
-	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/moviegenie/pipeline/pkg/tables/tablestest"
 )
-
-// readArrow reads a parquet file with Apache Arrow's reader, an
-// implementation independent of the writer's library.
-func readArrow(t *testing.T, path string) arrow.Table {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	pf, err := file.NewParquetReader(f)
-	if err != nil {
-		t.Fatalf("arrow cannot open %s: %v", path, err)
-	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatalf("arrow cannot read %s: %v", path, err)
-	}
-	t.Cleanup(tbl.Release)
-	return tbl
-}
-
-func arrowColumn(t *testing.T, tbl arrow.Table, name string) arrow.Array {
-	t.Helper()
-	idx := tbl.Schema().FieldIndices(name)
-	if len(idx) != 1 {
-		t.Fatalf("arrow sees no column %q in %v", name, tbl.Schema())
-	}
-	return tbl.Column(idx[0]).Data().Chunk(0)
-}
 
 // listRow returns row i of a list column as its values array and range.
 func listRow(t *testing.T, a arrow.Array, i int) (arrow.Array, int, int) {
@@ -83,25 +46,25 @@ func TestArrowReadsOutputs(t *testing.T) {
 		{WindowsFile, len(o.Windows), map[string]arrow.Type{"user_idx": arrow.INT32, "window_idx": arrow.INT32, "start": arrow.INT32, "items": arrow.LIST}},
 		{PairsFile, len(o.Pairs), map[string]arrow.Type{"user_idx": arrow.INT32, "movie_idx": arrow.INT32, "rating": arrow.INT32, "position": arrow.INT32}},
 	} {
-		tbl := readArrow(t, filepath.Join(dir, c.file))
+		tbl := tablestest.ReadArrow(t, filepath.Join(dir, c.file))
 		if int(tbl.NumRows()) != c.rows || int(tbl.NumCols()) != len(c.cols) {
 			t.Errorf("%s: arrow sees %d rows and %d columns, want %d and %d", c.file, tbl.NumRows(), tbl.NumCols(), c.rows, len(c.cols))
 		}
 		for name, typ := range c.cols {
-			if got := arrowColumn(t, tbl, name).DataType().ID(); got != typ {
+			if got := tablestest.Column(t, tbl, name).DataType().ID(); got != typ {
 				t.Errorf("%s: column %s has arrow type %v, want %v", c.file, name, got, typ)
 			}
 		}
 	}
 
 	// Values, including nulls and nested lists.
-	mt := readArrow(t, filepath.Join(dir, MovieFeaturesFile))
-	year := arrowColumn(t, mt, "year").(*array.Int32)
+	mt := tablestest.ReadArrow(t, filepath.Join(dir, MovieFeaturesFile))
+	year := tablestest.Column(t, mt, "year").(*array.Int32)
 	for i, m := range o.MovieFeatures {
 		if (m.Year == nil) != year.IsNull(i) || (m.Year != nil && *m.Year != year.Value(i)) {
 			t.Errorf("movie_idx %d: arrow year %v, want %v", m.MovieIdx, year.ValueStr(i), deref(m.Year))
 		}
-		vals, s, e := listRow(t, arrowColumn(t, mt, "title_tokens"), i)
+		vals, s, e := listRow(t, tablestest.Column(t, mt, "title_tokens"), i)
 		if e-s != len(m.TitleTokens) {
 			t.Fatalf("movie_idx %d: arrow sees %d title tokens, want %d", m.MovieIdx, e-s, len(m.TitleTokens))
 		}
@@ -110,7 +73,7 @@ func TestArrowReadsOutputs(t *testing.T) {
 				t.Errorf("movie_idx %d: token %d is %q, want %q", m.MovieIdx, k, got, tok)
 			}
 		}
-		hv, hs, he := listRow(t, arrowColumn(t, mt, "genre_multi_hot"), i)
+		hv, hs, he := listRow(t, tablestest.Column(t, mt, "genre_multi_hot"), i)
 		if he-hs != len(mlGenres) {
 			t.Fatalf("movie_idx %d: arrow sees %d genre entries, want %d", m.MovieIdx, he-hs, len(mlGenres))
 		}
@@ -120,8 +83,8 @@ func TestArrowReadsOutputs(t *testing.T) {
 			}
 		}
 	}
-	et := readArrow(t, filepath.Join(dir, TextEmbeddingsFile))
-	emb := arrowColumn(t, et, "embedding")
+	et := tablestest.ReadArrow(t, filepath.Join(dir, TextEmbeddingsFile))
+	emb := tablestest.Column(t, et, "embedding")
 	for i, e := range o.TextEmbeddings {
 		vals, s, end := listRow(t, emb, i)
 		if end-s != len(e.Embedding) {
@@ -133,8 +96,8 @@ func TestArrowReadsOutputs(t *testing.T) {
 			}
 		}
 	}
-	st := readArrow(t, filepath.Join(dir, TrainSequencesFile))
-	items := arrowColumn(t, st, "items")
+	st := tablestest.ReadArrow(t, filepath.Join(dir, TrainSequencesFile))
+	items := tablestest.Column(t, st, "items")
 	for i, sq := range o.TrainSequences {
 		vals, s, e := listRow(t, items, i)
 		if e-s != len(sq.Items) {

@@ -2,7 +2,6 @@ package textembed
 
 import (
 	"bytes"
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/moviegenie/pipeline/pkg/modelfile"
+	"github.com/moviegenie/pipeline/pkg/modelfile/modelfiletest"
 )
 
 // corpus is a small set of movie-like documents with distinct titles and
@@ -208,45 +208,11 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 	if err := enc.Save(good); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(good)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	flipped := slices.Clone(data)
-	flipped[len(flipped)/2] ^= 0x40
-	otherKind := filepath.Join(dir, "other.bin")
-	if err := modelfile.Write(otherKind, "bert4rec", 1, map[string]int{"x": 1}, nil); err != nil {
-		t.Fatal(err)
-	}
 	otherTok := filepath.Join(dir, "tok.bin")
 	if err := modelfile.Write(otherTok, FileKind, FileVersion, fileHeader{Tokenizer: "words-v0", Weighting: weighting, Dim: 1, Vocabulary: []string{"a"}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name, path string
-		want       error
-	}{
-		{"truncated", write("trunc.bin", data[:len(data)/3]), modelfile.ErrTruncated},
-		{"truncated to 4 bytes", write("trunc4.bin", data[:4]), modelfile.ErrTruncated},
-		{"foreign", write("foreign.bin", []byte("PAR1 this is not an encoder at all, just some bytes")), modelfile.ErrBadMagic},
-		{"empty", write("empty.bin", nil), modelfile.ErrTruncated},
-		{"flipped byte", write("flip.bin", flipped), modelfile.ErrChecksum},
-		{"other kind", otherKind, modelfile.ErrWrongKind},
-		{"other tokenizer", otherTok, ErrIncompatible},
-	} {
-		_, err := Load(c.path)
-		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.path) {
-			t.Errorf("%s: got %v, want an error naming %s and wrapping %v", c.name, err, c.path, c.want)
-		}
-	}
-	if _, err := Load(filepath.Join(dir, "missing.bin")); err == nil || !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("missing file: got %v, want a not-exist error", err)
-	}
+	modelfiletest.CheckCorruption(t, good, func(p string) error { _, err := Load(p); return err },
+		modelfiletest.Case{Name: "other tokenizer", Path: otherTok, Sentinel: ErrIncompatible, Msg: "tokenizer"},
+	)
 }

@@ -2,14 +2,12 @@ package twotower
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
-	"github.com/moviegenie/pipeline/pkg/modelfile"
+	"github.com/moviegenie/pipeline/pkg/modelfile/modelfiletest"
 )
 
 // trainedTiny trains a tiny model on w for a few epochs.
@@ -75,43 +73,9 @@ func scoresOf(m *Model, cold bool) []float32 {
 func TestModelFileCorruption(t *testing.T) {
 	w := newWorld(6, 12, 3)
 	m := trainedTiny(t, w, 1)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "tt.bin")
+	path := filepath.Join(t.TempDir(), "tt.bin")
 	if err := m.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	good, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write := func(name string, data []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	flipped := slices.Clone(good)
-	flipped[len(flipped)/2] ^= 0x40
-	other := filepath.Join(dir, "other.bin")
-	if err := modelfile.Write(other, "bert4rec", 1, map[string]int{"x": 1}, nil); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name, path string
-		sentinel   error
-		msg        string
-	}{
-		{"flipped byte", write("flipped.bin", flipped), modelfile.ErrChecksum, "checksum mismatch"},
-		{"truncated", write("short.bin", good[:len(good)-100]), modelfile.ErrTruncated, "truncated"},
-		{"not a model", write("text.bin", []byte("hello, this is not a model file at all")), modelfile.ErrBadMagic, "not a Movie Genie model file"},
-		{"other kind", other, modelfile.ErrWrongKind, "is a bert4rec model, want twotower"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Load(tc.path)
-			if err == nil || !errors.Is(err, tc.sentinel) || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), tc.path) {
-				t.Fatalf("got %v, want an error naming %s and saying %q", err, tc.path, tc.msg)
-			}
-		})
-	}
+	modelfiletest.CheckCorruption(t, path, func(p string) error { _, err := Load(p); return err })
 }
