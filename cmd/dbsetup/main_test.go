@@ -16,10 +16,10 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/moviegenie/pipeline/pkg/testbin"
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables"
+	"github.com/moviegenie/pipeline/pkg/testbin"
 )
 
 // bin is this command, built once for all tests.

@@ -11,10 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/moviegenie/pipeline/pkg/testbin"
 	"github.com/moviegenie/pipeline/pkg/bert4rec"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/semantic/semantictest"
+	"github.com/moviegenie/pipeline/pkg/testbin"
 )
 
 // The end-to-end tests build the real binary and run it in a temporary
