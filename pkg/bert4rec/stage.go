@@ -5,7 +5,6 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/features"
@@ -14,17 +13,11 @@ import (
 	"github.com/moviegenie/pipeline/pkg/progress"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables"
+	"github.com/moviegenie/pipeline/pkg/trainer"
 )
 
 // StageName is the name of the training stage (metrics, logs).
 const StageName = "train-bert4rec"
-
-// TopN is the length of every user's list in the recs file.
-const TopN = 100
-
-// KNNNeighbours is the neighbourhood size of the ItemKNN baseline reported
-// beside the model (RecBole's default k = 100).
-const KNNNeighbours = 100
 
 // Stage is one run of the train-bert4rec stage: where its inputs and
 // outputs are, and its params.
@@ -72,7 +65,7 @@ func (st *Stage) Run() error {
 	hists := make([][]int32, len(s.Users))
 	rankAll := func(t eval.Target, k int) []eval.Ranking {
 		for i := range s.Users {
-			hists[i] = toIdx(s, s.Users[i].History(t))
+			hists[i] = s.MovieIdx(s.Users[i].History(t))
 		}
 		m.ScoreNext(hists, scores)
 		out := make([]eval.Ranking, len(s.Users))
@@ -85,35 +78,23 @@ func (st *Stage) Run() error {
 		return eval.Evaluate(s, eval.Validation, rankAll(eval.Validation, 10), eval.DefaultKs)
 	}
 
-	res, err := Train(m, in.data, Options{Validate: validate, Progress: &epochReporter{rep}})
+	// Epoch lines show the selection metrics, not all of them.
+	lines := &trainer.ShortProgress{Reporter: rep, Show: []string{"ndcg@10", "recall@10"}}
+	res, err := Train(m, in.data, Options{Validate: validate, Progress: lines})
 	if err != nil {
 		return err
 	}
 	rep.Done()
-	if res.StoppedEarly {
-		rep.Logf("early stopping after epoch %d: no better validation %s since epoch %d", len(res.Curve), SelectMetric, res.BestEpoch)
-	}
-	rep.Logf("best epoch %d: validation %s", res.BestEpoch, eval.Metrics(res.BestVal))
+	res.Log(rep)
 
 	// Test: touched once, with the best epoch's weights.
-	tstart := time.Now()
-	rankings := rankAll(eval.Test, TopN)
-	testM, err := eval.Evaluate(s, eval.Test, rankings, eval.RetrievalKs)
+	test, err := trainer.EvaluateTest(s, rankAll)
 	if err != nil {
-		return fmt.Errorf("evaluate test: %w", err)
+		return err
 	}
-	testSeconds := time.Since(tstart).Seconds()
-	pop, err := eval.Evaluate(s, eval.Test, eval.Popularity(s, eval.Test, TopN), eval.RetrievalKs)
-	if err != nil {
-		return fmt.Errorf("evaluate popularity: %w", err)
-	}
-	knn, err := eval.Evaluate(s, eval.Test, eval.ItemKNN(s, eval.Test, TopN, KNNNeighbours), eval.RetrievalKs)
-	if err != nil {
-		return fmt.Errorf("evaluate itemknn: %w", err)
-	}
-	rep.Logf("test bert4rec:   %v", testM)
-	rep.Logf("test popularity: %v", pop)
-	rep.Logf("test itemknn:    %v", knn)
+	rep.Logf("test bert4rec:   %v", test.Model)
+	rep.Logf("test popularity: %v", test.Popularity)
+	rep.Logf("test itemknn:    %v", test.ItemKNN)
 
 	// Outputs, metrics last.
 	if err := m.Save(st.Model); err != nil {
@@ -122,44 +103,18 @@ func (st *Stage) Run() error {
 	if err := rec.AddOutput(st.Model); err != nil {
 		return err
 	}
-	recs := eval.ToRecs(rankings)
-	if err := eval.WriteRecs(st.Recs, recs); err != nil {
-		return err
-	}
-	if err := rec.AddOutput(st.Recs); err != nil {
+	if err := test.WriteRecs(rec, st.Recs); err != nil {
 		return err
 	}
 	rec.Rows["users"] = int64(len(s.Users))
 	rec.Rows["movies"] = int64(V)
 	rec.Rows["windows"] = int64(in.nWindows)
-	rec.Rows["recs"] = int64(len(recs))
-	rec.Models = map[string]map[string]float64{"bert4rec": testM, "popularity": pop, "itemknn": knn}
-	var epochSecs, trainSecs, valSecs []float64
-	var trainTotal float64
-	for _, e := range res.Curve {
-		rec.Curve = append(rec.Curve, runmetrics.Epoch{Epoch: e.Epoch, TrainLoss: e.Loss, Seconds: e.TrainSeconds + e.ValSeconds, LR: e.LR, Val: e.Val})
-		epochSecs = append(epochSecs, e.TrainSeconds+e.ValSeconds)
-		trainSecs = append(trainSecs, e.TrainSeconds)
-		trainTotal += e.TrainSeconds
-		if e.Val != nil {
-			valSecs = append(valSecs, e.ValSeconds)
-		}
-	}
+	test.Record(rec, "bert4rec")
+	res.Record(rec)
 	rec.Figures["architecture"] = Architecture
 	rec.Figures["config"] = cfg
 	rec.Figures["num_params"] = m.P.Len()
-	rec.Figures["best_epoch"] = res.BestEpoch
-	rec.Figures["best_val"] = res.BestVal
-	rec.Figures["epochs_run"] = len(res.Curve)
-	rec.Figures["stopped_early"] = res.StoppedEarly
-	rec.Figures["steps"] = res.Steps
-	rec.Figures["steps_per_epoch"] = res.StepsPerEpoch
 	rec.Figures["examples_per_epoch"] = res.Examples
-	rec.Figures["seconds_per_epoch_median"] = median(epochSecs)
-	rec.Figures["train_seconds_per_epoch_median"] = median(trainSecs)
-	rec.Figures["val_seconds_median"] = median(valSecs)
-	rec.Figures["train_seconds_total"] = trainTotal
-	rec.Figures["test_seconds"] = testSeconds
 	rec.Figures["split_target"] = "test: history train+validation, train+validation movies excluded"
 	return rec.Finish(st.Metrics)
 }
@@ -234,7 +189,7 @@ func assemble(s *eval.Split, movies []features.MovieFeature, seqs []features.Tra
 		if u == nil {
 			return nil, fmt.Errorf("%s: user %d is not in %s", features.TrainSequencesFile, q.UserID, SequencesFile)
 		}
-		if !slices.Equal(toIdx(s, u.Train), q.Items) || !slices.Equal(toIdx(s, u.Val), q.ValItems) {
+		if !slices.Equal(s.MovieIdx(u.Train), q.Items) || !slices.Equal(s.MovieIdx(u.Val), q.ValItems) {
 			return nil, fmt.Errorf("%s: user %d: train or validation items differ from %s: rebuild the features", features.TrainSequencesFile, q.UserID, SequencesFile)
 		}
 		trainOf[q.UserIdx] = q.Items
@@ -262,42 +217,4 @@ func assemble(s *eval.Split, movies []features.MovieFeature, seqs []features.Tra
 		in.data.Recent = append(in.data.Recent, int(w.Start)+len(w.Items) == len(tr))
 	}
 	return in, nil
-}
-
-// toIdx maps movie ids of the split to movie_idx (dense index + 1).
-func toIdx(s *eval.Split, ids []int32) []int32 {
-	out := make([]int32, len(ids))
-	for i, id := range ids {
-		d, ok := s.Index(id)
-		if !ok {
-			panic(fmt.Sprintf("bert4rec: movie %d not in the split", id))
-		}
-		out[i] = int32(d + 1)
-	}
-	return out
-}
-
-func median(x []float64) float64 {
-	if len(x) == 0 {
-		return 0
-	}
-	y := slices.Clone(x)
-	slices.Sort(y)
-	if n := len(y); n%2 == 1 {
-		return y[n/2]
-	} else {
-		return (y[n/2-1] + y[n/2]) / 2
-	}
-}
-
-// epochReporter passes the selection metrics, not all of them, to the
-// progress line.
-type epochReporter struct{ *progress.Reporter }
-
-func (r *epochReporter) EndEpoch(loss float64, val map[string]float64) {
-	var short map[string]float64
-	if val != nil {
-		short = map[string]float64{"ndcg@10": val["ndcg@10"], "recall@10": val["recall@10"]}
-	}
-	r.Reporter.EndEpoch(loss, short)
 }

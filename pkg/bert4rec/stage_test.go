@@ -11,6 +11,7 @@ import (
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/params"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
+	"github.com/moviegenie/pipeline/pkg/trainer"
 )
 
 // runFixtureStage writes the fixture into dir and runs the stage on it,
@@ -96,7 +97,7 @@ func TestStage(t *testing.T) {
 	}
 	for i := range s.Users {
 		u := &s.Users[i]
-		if want := min(TopN, fixture.Movies-len(u.Exclude(eval.Test))); perUser[u.UserID] != want {
+		if want := min(trainer.TopN, fixture.Movies-len(u.Exclude(eval.Test))); perUser[u.UserID] != want {
 			t.Errorf("user %d: %d recommendations, want %d", u.UserID, perUser[u.UserID], want)
 		}
 	}

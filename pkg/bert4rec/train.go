@@ -5,10 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"time"
 
 	"github.com/moviegenie/pipeline/pkg/nn"
-	"github.com/moviegenie/pipeline/pkg/progress"
+	"github.com/moviegenie/pipeline/pkg/trainer"
 )
 
 // SelectMetric is the validation metric that picks the best epoch.
@@ -28,46 +27,13 @@ type TrainData struct {
 	Recent []bool
 }
 
-// Options are the hooks of a training run; all may be zero.
-type Options struct {
-	// Validate scores the model on the validation data and returns its
-	// metrics; SelectMetric picks the best epoch, whose weights the model
-	// holds when Train returns. nil: no validation, the last epoch is kept.
-	Validate func(m *Model) (map[string]float64, error)
-	// Progress receives the epochs and batches (nil: none); a
-	// *progress.Reporter is one.
-	Progress Reporter
-}
+// Options are the hooks of Train: Validate's metrics pick the best epoch
+// by SelectMetric.
+type Options = trainer.Options[*Model]
 
-// Reporter is what Train tells about its progress (*progress.Reporter).
-type Reporter interface {
-	StartEpoch(epoch, batches int)
-	Batch(j int, loss float64)
-	EndEpoch(loss float64, val map[string]float64)
-}
-
-var _ Reporter = (*progress.Reporter)(nil)
-
-// EpochStats is one epoch of a training run.
-type EpochStats struct {
-	Epoch        int
-	Loss         float64 // mean cross-entropy over the epoch's masked positions
-	LR           float64 // learning rate of the epoch's last step
-	TrainSeconds float64
-	ValSeconds   float64            // 0 when not validated
-	Val          map[string]float64 // nil when not validated
-}
-
-// Result summarises a training run.
-type Result struct {
-	Curve         []EpochStats
-	BestEpoch     int                // epoch whose weights the model holds
-	BestVal       map[string]float64 // its validation metrics (nil without validation)
-	Steps         int                // optimiser steps taken
-	StepsPerEpoch int
-	Examples      int // training examples per epoch
-	StoppedEarly  bool
-}
+// Result summarises a training run; an epoch's Loss is the mean
+// cross-entropy over its masked positions.
+type Result = trainer.Result
 
 // Train trains m on data for up to m.Cfg.Epochs epochs with AdamW, drawing
 // every random choice (example order, masks, dropout) from m.Cfg.Seed, so
@@ -103,20 +69,18 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 	sched := cfg.schedule(cfg.Epochs * stepsPerEpoch)
 	opt := nn.NewAdamW(m.P, float32(cfg.Beta1), float32(cfg.Beta2), adamEps, float32(cfg.WeightDecay))
 
-	res := &Result{StepsPerEpoch: stepsPerEpoch, Examples: nEx}
 	ws := &workspace{train: true}
 	reserveTraining(ws, m, data.Windows, B)
 	var bt batch
 	seqs := make([]seqInput, B)
 	order := make([]int, nEx)
-	var best []float32
-	bestScore := math.Inf(-1)
 	step := 0
-	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
-		start := time.Now()
-		if opts.Progress != nil {
-			opts.Progress.StartEpoch(epoch, stepsPerEpoch)
-		}
+	loop := trainer.Loop[*Model]{
+		Model: m, Options: opts,
+		Epochs: cfg.Epochs, EvalEvery: cfg.EvalEvery, Patience: cfg.Patience, SelectMetric: SelectMetric,
+		StepsPerEpoch: stepsPerEpoch, Weights: [][]float32{m.P.Data},
+	}
+	res, err := loop.Run(func(epoch int, rep trainer.Reporter) (float64, float64, error) {
 		rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(epoch)))
 		for i := range order {
 			order[i] = i
@@ -140,7 +104,7 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 			m.forward(ws, &bt, true, uint64(step))
 			loss := m.lossBackward(ws, &bt, true)
 			if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
-				return nil, fmt.Errorf("training diverged: loss %v at epoch %d step %d (lower learning_rate or set grad_clip)", loss, epoch, step)
+				return 0, 0, fmt.Errorf("training diverged: loss %v at epoch %d step %d (lower learning_rate or set grad_clip)", loss, epoch, step)
 			}
 			if cfg.GradClip > 0 {
 				nn.ClipGradNorm(m.P, float32(cfg.GradClip))
@@ -150,40 +114,14 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 			step++
 			lossSum += float64(loss) * float64(bt.M)
 			masked += bt.M
-			if opts.Progress != nil {
-				opts.Progress.Batch(j+1, float64(loss))
-			}
+			rep.Batch(j+1, float64(loss))
 		}
-		es := EpochStats{Epoch: epoch, Loss: lossSum / float64(masked), LR: float64(lr), TrainSeconds: time.Since(start).Seconds()}
-		if opts.Validate != nil && (epoch%cfg.EvalEvery == 0 || epoch == cfg.Epochs) {
-			vstart := time.Now()
-			val, err := opts.Validate(m)
-			if err != nil {
-				return nil, fmt.Errorf("validate epoch %d: %w", epoch, err)
-			}
-			es.Val, es.ValSeconds = val, time.Since(vstart).Seconds()
-			if s, ok := val[SelectMetric]; !ok {
-				return nil, fmt.Errorf("validate epoch %d: no %s in the metrics", epoch, SelectMetric)
-			} else if s > bestScore {
-				bestScore, res.BestEpoch, res.BestVal = s, epoch, val
-				best = append(best[:0], m.P.Data...)
-			}
-		}
-		res.Curve = append(res.Curve, es)
-		if opts.Progress != nil {
-			opts.Progress.EndEpoch(es.Loss, es.Val)
-		}
-		if opts.Validate != nil && cfg.Patience > 0 && epoch-res.BestEpoch >= cfg.Patience {
-			res.StoppedEarly = epoch < cfg.Epochs
-			break
-		}
+		return lossSum / float64(masked), float64(lr), nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	res.Steps = step
-	if best != nil {
-		copy(m.P.Data, best)
-	} else {
-		res.BestEpoch = len(res.Curve)
-	}
+	res.Examples = nEx
 	return res, nil
 }
 

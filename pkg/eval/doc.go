@@ -11,8 +11,8 @@
 //   - Movies: the catalogue, every movie id present in any sequence, sorted
 //     ascending. A movie's position in Movies is its dense index 0..N-1; score
 //     vectors are indexed by it. The features stage's movie_idx (1..N, 0 =
-//     padding) is dense index + 1, so a model scoring movie_idx can pass
-//     scores[1:N+1].
+//     padding) is dense index + 1 (Split.MovieIdx), so a model scoring
+//     movie_idx can pass scores[1:N+1].
 //   - Users: one User per sequence, sorted by user id, each with Train (the
 //     train part proper), Val (the validation item(s)) and Test (the test
 //     part), all in interaction order; Test[0] is the true next item.

@@ -189,6 +189,21 @@ func (s *Split) Index(movieID int32) (int, bool) {
 	return i, ok
 }
 
+// MovieIdx returns the movie_idx (dense index + 1, the numbering of the
+// feature tables and the models) of each movie id. It panics on a movie
+// outside the catalogue.
+func (s *Split) MovieIdx(ids []int32) []int32 {
+	out := make([]int32, len(ids))
+	for i, id := range ids {
+		d, ok := s.index[id]
+		if !ok {
+			panic(fmt.Sprintf("eval: movie %d not in the split", id))
+		}
+		out[i] = int32(d + 1)
+	}
+	return out
+}
+
 // Rank turns user u's full score vector (indexed by dense index,
 // len(scores) == len(s.Movies)) into u's top-k Ranking for target t: the
 // movies of u.Exclude(t) left out, ties by lower movie id. It panics if the

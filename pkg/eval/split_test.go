@@ -69,6 +69,17 @@ func TestNewSplit(t *testing.T) {
 	if _, ok := s.Index(31); ok {
 		t.Errorf("Index(31): got ok, want not in catalogue")
 	}
+	if got, want := s.MovieIdx([]int32{30, 5, 40}), []int32{4, 1, 5}; !reflect.DeepEqual(got, want) {
+		t.Errorf("MovieIdx(30, 5, 40): got %v, want %v", got, want)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Errorf("MovieIdx(31): no panic for a movie outside the catalogue")
+			}
+		}()
+		s.MovieIdx([]int32{31})
+	}()
 	// Appending to a part must not overwrite the next part.
 	_ = append(u.Train, 99)
 	if u.Val[0] != 20 {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"github.com/moviegenie/pipeline/pkg/cliapp"
 	"github.com/moviegenie/pipeline/pkg/eval"
@@ -15,17 +14,11 @@ import (
 	"github.com/moviegenie/pipeline/pkg/progress"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables"
+	"github.com/moviegenie/pipeline/pkg/trainer"
 )
 
 // StageName is the name of the training stage (metrics, logs).
 const StageName = "train-twotower"
-
-// TopN is the length of every user's list in the recs file.
-const TopN = 100
-
-// KNNNeighbours is the neighbourhood size of the ItemKNN baseline reported
-// beside the model (RecBole's default k = 100).
-const KNNNeighbours = 100
 
 // Files of data/processed the stage reads.
 const (
@@ -96,15 +89,14 @@ func (st *Stage) Run() error {
 	validate := func(m *Model) (map[string]float64, error) {
 		return eval.Evaluate(s, eval.Validation, ev.rank(eval.Validation, false, 100), eval.RetrievalKs)
 	}
-	res, err := Train(m, in.Pairs, Options{Validate: validate, Progress: &epochReporter{rep, cfg.SelectMetric}})
+	// Epoch lines show a few metrics and the selection one, not all of them.
+	lines := &trainer.ShortProgress{Reporter: rep, Show: []string{"ndcg@10", "recall@50", "recall@100", cfg.SelectMetric}}
+	res, err := Train(m, in.Pairs, Options{Validate: validate, Progress: lines})
 	if err != nil {
 		return err
 	}
 	rep.Done()
-	if res.StoppedEarly {
-		rep.Logf("early stopping after epoch %d: no better validation %s since epoch %d", len(res.Curve), cfg.SelectMetric, res.BestEpoch)
-	}
-	rep.Logf("best epoch %d: validation %v", res.BestEpoch, eval.Metrics(res.BestVal))
+	res.Log(rep)
 	coldVal, err := eval.Evaluate(s, eval.Validation, ev.rank(eval.Validation, true, 100), eval.RetrievalKs)
 	if err != nil {
 		return fmt.Errorf("evaluate cold-start validation: %w", err)
@@ -117,32 +109,24 @@ func (st *Stage) Run() error {
 	rep.Logf("validation popularity: %v", popVal)
 
 	// Test: touched once, with the best epoch's weights.
-	tstart := time.Now()
-	rankings := ev.rank(eval.Test, false, TopN)
-	testM, err := eval.Evaluate(s, eval.Test, rankings, eval.RetrievalKs)
+	test, err := trainer.EvaluateTest(s, func(t eval.Target, k int) []eval.Ranking { return ev.rank(t, false, k) })
 	if err != nil {
-		return fmt.Errorf("evaluate test: %w", err)
+		return err
 	}
-	testSeconds := time.Since(tstart).Seconds()
-	coldTest, err := eval.Evaluate(s, eval.Test, ev.rank(eval.Test, true, TopN), eval.RetrievalKs)
+	coldTest, err := eval.Evaluate(s, eval.Test, ev.rank(eval.Test, true, trainer.TopN), eval.RetrievalKs)
 	if err != nil {
 		return fmt.Errorf("evaluate cold-start test: %w", err)
 	}
-	pop, err := eval.Evaluate(s, eval.Test, eval.Popularity(s, eval.Test, TopN), eval.RetrievalKs)
-	if err != nil {
-		return fmt.Errorf("evaluate popularity: %w", err)
-	}
-	knn, err := eval.Evaluate(s, eval.Test, eval.ItemKNN(s, eval.Test, TopN, KNNNeighbours), eval.RetrievalKs)
-	if err != nil {
-		return fmt.Errorf("evaluate itemknn: %w", err)
-	}
-	rep.Logf("test twotower:   %v", testM)
+	rep.Logf("test twotower:   %v", test.Model)
 	rep.Logf("test cold-start: %v", coldTest)
-	rep.Logf("test popularity: %v", pop)
-	rep.Logf("test itemknn:    %v", knn)
+	rep.Logf("test popularity: %v", test.Popularity)
+	rep.Logf("test itemknn:    %v", test.ItemKNN)
 
 	// Outputs, metrics last.
 	if err := m.Save(st.Model); err != nil {
+		return err
+	}
+	if err := rec.AddOutput(st.Model); err != nil {
 		return err
 	}
 	m.UserVectors(m.KnownUserRows(false), ev.userVecs)
@@ -155,47 +139,26 @@ func (st *Stage) Run() error {
 	if err := tables.Write(uvPath, userVecs); err != nil {
 		return fmt.Errorf("write %s: %w", uvPath, err)
 	}
-	recs := eval.ToRecs(rankings)
-	if err := eval.WriteRecs(st.Recs, recs); err != nil {
-		return err
-	}
-	for _, p := range []string{st.Model, mvPath, uvPath, st.Recs} {
+	for _, p := range []string{mvPath, uvPath} {
 		if err := rec.AddOutput(p); err != nil {
 			return err
 		}
 	}
+	if err := test.WriteRecs(rec, st.Recs); err != nil {
+		return err
+	}
 	rec.Rows["users"] = int64(len(s.Users))
 	rec.Rows["movies"] = int64(in.Sizes.Movies)
 	rec.Rows["train_pairs"] = int64(len(in.Pairs))
-	rec.Rows["recs"] = int64(len(recs))
 	rec.Rows["movie_vectors"] = int64(len(movieVecs))
 	rec.Rows["user_vectors"] = int64(len(userVecs))
-	rec.Models = map[string]map[string]float64{"twotower": testM, "popularity": pop, "itemknn": knn}
-	var epochSecs, trainSecs, valSecs []float64
-	var trainTotal float64
-	for _, e := range res.Curve {
-		rec.Curve = append(rec.Curve, runmetrics.Epoch{Epoch: e.Epoch, TrainLoss: e.Loss, Seconds: e.TrainSeconds + e.ValSeconds, LR: e.LR, Val: e.Val})
-		epochSecs = append(epochSecs, e.TrainSeconds+e.ValSeconds)
-		trainSecs = append(trainSecs, e.TrainSeconds)
-		valSecs = append(valSecs, e.ValSeconds)
-		trainTotal += e.TrainSeconds
-	}
+	test.Record(rec, "twotower")
+	res.Record(rec)
 	rec.Figures["architecture"] = Architecture
 	rec.Figures["config"] = cfg
 	rec.Figures["sizes"] = in.Sizes
 	rec.Figures["num_params"] = m.P.Len() + m.Emb.Len()
-	rec.Figures["best_epoch"] = res.BestEpoch
-	rec.Figures["best_val"] = res.BestVal
 	rec.Figures["select_metric"] = cfg.SelectMetric
-	rec.Figures["epochs_run"] = len(res.Curve)
-	rec.Figures["stopped_early"] = res.StoppedEarly
-	rec.Figures["steps"] = res.Steps
-	rec.Figures["steps_per_epoch"] = res.StepsPerEpoch
-	rec.Figures["seconds_per_epoch_median"] = median(epochSecs)
-	rec.Figures["train_seconds_per_epoch_median"] = median(trainSecs)
-	rec.Figures["val_seconds_median"] = median(valSecs)
-	rec.Figures["train_seconds_total"] = trainTotal
-	rec.Figures["test_seconds"] = testSeconds
 	rec.Figures["cold_start_validation"] = coldVal
 	rec.Figures["cold_start_test"] = coldTest
 	rec.Figures["popularity_validation"] = popVal
@@ -367,7 +330,7 @@ func Assemble(s *eval.Split, occ []tables.Occupation, mf []features.MovieFeature
 		if q.UserIdx != int32(i) || q.UserID != u.UserID {
 			return nil, fmt.Errorf("%s row %d: user_idx %d user_id %d, want %d %d", features.TrainSequencesFile, i, q.UserIdx, q.UserID, i, u.UserID)
 		}
-		if !slices.Equal(toIdx(s, u.Train), q.Items) || !slices.Equal(toIdx(s, u.Val), q.ValItems) {
+		if !slices.Equal(s.MovieIdx(u.Train), q.Items) || !slices.Equal(s.MovieIdx(u.Val), q.ValItems) {
 			return nil, fmt.Errorf("%s: user %d: train or validation items differ from %s: rebuild the features", features.TrainSequencesFile, q.UserID, SequencesFile)
 		}
 	}
@@ -391,19 +354,6 @@ func Assemble(s *eval.Split, occ []tables.Occupation, mf []features.MovieFeature
 		}
 	}
 	return &Inputs{Split: s, Users: us, Movies: mv, Sizes: sz, Occupations: names, Pairs: pairs}, nil
-}
-
-// toIdx maps movie ids of the split to movie_idx (dense index + 1).
-func toIdx(s *eval.Split, ids []int32) []int32 {
-	out := make([]int32, len(ids))
-	for i, id := range ids {
-		d, ok := s.Index(id)
-		if !ok {
-			panic(fmt.Sprintf("twotower: movie %d not in the split", id))
-		}
-		out[i] = int32(d + 1)
-	}
-	return out
 }
 
 // evaluator scores every known user against every movie.
@@ -433,33 +383,4 @@ func (ev *evaluator) rank(t eval.Target, cold bool, k int) []eval.Ranking {
 		out[i] = s.Rank(&s.Users[i], t, ev.scores[i*N:(i+1)*N], k)
 	}
 	return out
-}
-
-func median(x []float64) float64 {
-	if len(x) == 0 {
-		return 0
-	}
-	y := slices.Clone(x)
-	slices.Sort(y)
-	if n := len(y); n%2 == 1 {
-		return y[n/2]
-	}
-	n := len(y)
-	return (y[n/2-1] + y[n/2]) / 2
-}
-
-// epochReporter passes a few validation metrics, not all of them, to the
-// progress line.
-type epochReporter struct {
-	*progress.Reporter
-	sel string
-}
-
-func (r *epochReporter) EndEpoch(loss float64, val map[string]float64) {
-	var short map[string]float64
-	if val != nil {
-		short = map[string]float64{"ndcg@10": val["ndcg@10"], "recall@50": val["recall@50"], "recall@100": val["recall@100"]}
-		short[r.sel] = val[r.sel]
-	}
-	r.Reporter.EndEpoch(loss, short)
 }

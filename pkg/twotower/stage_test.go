@@ -13,6 +13,7 @@ import (
 	"github.com/moviegenie/pipeline/pkg/params"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables"
+	"github.com/moviegenie/pipeline/pkg/trainer"
 )
 
 // tinyParams is a params tree for a stage run on a world.
@@ -63,7 +64,7 @@ func TestStageEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	N := w.sz.Movies
-	if want := w.sz.Users * min(TopN, N-0); len(recs) > want || len(recs) < w.sz.Users {
+	if want := w.sz.Users * min(trainer.TopN, N-0); len(recs) > want || len(recs) < w.sz.Users {
 		t.Fatalf("got %d recs, want one list per user of up to %d", len(recs), want)
 	}
 	fromRecs, err := eval.EvaluateRecs(s, st.Recs, eval.RetrievalKs)

@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"time"
 
 	"github.com/moviegenie/pipeline/pkg/nn"
-	"github.com/moviegenie/pipeline/pkg/progress"
+	"github.com/moviegenie/pipeline/pkg/trainer"
 )
 
 // adamEps is Adam's epsilon (PyTorch's default).
@@ -20,46 +19,13 @@ type Pair struct {
 	Movie int32
 }
 
-// Options are the hooks of a training run; all may be zero.
-type Options struct {
-	// Validate scores the model on the validation data and returns its
-	// metrics; Config.SelectMetric picks the best epoch, whose weights the
-	// model holds when Train returns. nil: no validation, the last epoch
-	// is kept.
-	Validate func(m *Model) (map[string]float64, error)
-	// Progress receives the epochs and batches (nil: none); a
-	// *progress.Reporter is one.
-	Progress Reporter
-}
+// Options are the hooks of Train: Validate's metrics pick the best epoch
+// by Config.SelectMetric.
+type Options = trainer.Options[*Model]
 
-// Reporter is what Train tells about its progress (*progress.Reporter).
-type Reporter interface {
-	StartEpoch(epoch, batches int)
-	Batch(j int, loss float64)
-	EndEpoch(loss float64, val map[string]float64)
-}
-
-var _ Reporter = (*progress.Reporter)(nil)
-
-// EpochStats is one epoch of a training run.
-type EpochStats struct {
-	Epoch        int
-	Loss         float64 // mean in-batch softmax loss over the epoch's pairs
-	LR           float64 // learning rate of the epoch's last step
-	TrainSeconds float64
-	ValSeconds   float64            // 0 when not validated
-	Val          map[string]float64 // nil when not validated
-}
-
-// Result summarises a training run.
-type Result struct {
-	Curve         []EpochStats
-	BestEpoch     int                // epoch whose weights the model holds
-	BestVal       map[string]float64 // its validation metrics (nil without validation)
-	Steps         int                // optimiser steps taken
-	StepsPerEpoch int
-	StoppedEarly  bool
-}
+// Result summarises a training run; an epoch's Loss is the mean in-batch
+// softmax loss over its pairs.
+type Result = trainer.Result
 
 // workspace holds the buffers of a forward and backward pass.
 type workspace struct {
@@ -403,18 +369,16 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 	meanAff := m.meanAffinity()
 	p := float32(cfg.Dropout)
 
-	res := &Result{StepsPerEpoch: stepsPerEpoch}
 	ws := &workspace{}
 	ws.size(m, B, true)
 	order := make([]int, len(pairs))
-	var best []float32
-	bestScore := math.Inf(-1)
 	step := 0
-	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
-		start := time.Now()
-		if opts.Progress != nil {
-			opts.Progress.StartEpoch(epoch, stepsPerEpoch)
-		}
+	loop := trainer.Loop[*Model]{
+		Model: m, Options: opts,
+		Epochs: cfg.Epochs, EvalEvery: 1, Patience: cfg.Patience, SelectMetric: cfg.SelectMetric,
+		StepsPerEpoch: stepsPerEpoch, Weights: [][]float32{m.P.Data, m.Emb.Data},
+	}
+	res, err := loop.Run(func(epoch int, rep trainer.Reporter) (float64, float64, error) {
 		rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(epoch)))
 		for i := range order {
 			order[i] = i
@@ -449,7 +413,7 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 			}
 			opt.use(1, ws.uniq)
 			if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
-				return nil, fmt.Errorf("training diverged: loss %v at epoch %d step %d (lower learning_rate or raise temperature)", loss, epoch, step)
+				return 0, 0, fmt.Errorf("training diverged: loss %v at epoch %d step %d (lower learning_rate or raise temperature)", loss, epoch, step)
 			}
 			m.userTowerBackward(ws, nb, p)
 			if M > 0 {
@@ -461,41 +425,13 @@ func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
 			opt.step(m, lr)
 			step++
 			lossSum += float64(loss) * float64(nb)
-			if opts.Progress != nil {
-				opts.Progress.Batch(j+1, float64(loss))
-			}
+			rep.Batch(j+1, float64(loss))
 		}
-		es := EpochStats{Epoch: epoch, Loss: lossSum / float64(len(pairs)), LR: float64(lr), TrainSeconds: time.Since(start).Seconds()}
-		if opts.Validate != nil {
-			vstart := time.Now()
-			val, err := opts.Validate(m)
-			if err != nil {
-				return nil, fmt.Errorf("validate epoch %d: %w", epoch, err)
-			}
-			es.Val, es.ValSeconds = val, time.Since(vstart).Seconds()
-			s, ok := val[cfg.SelectMetric]
-			if !ok {
-				return nil, fmt.Errorf("validate epoch %d: no %s in the metrics", epoch, cfg.SelectMetric)
-			}
-			if s > bestScore {
-				bestScore, res.BestEpoch, res.BestVal = s, epoch, val
-				best = append(append(best[:0], m.P.Data...), m.Emb.Data...)
-			}
-		}
-		res.Curve = append(res.Curve, es)
-		if opts.Progress != nil {
-			opts.Progress.EndEpoch(es.Loss, es.Val)
-		}
-		if opts.Validate != nil && cfg.Patience > 0 && epoch-res.BestEpoch >= cfg.Patience {
-			res.StoppedEarly = epoch < cfg.Epochs
-			break
-		}
+		return lossSum / float64(len(pairs)), float64(lr), nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	res.Steps = step
-	if best != nil {
-		copy(m.Emb.Data, best[copy(m.P.Data, best):])
-	} else {
-		res.BestEpoch = len(res.Curve)
-	}
+	res.Examples = len(pairs)
 	return res, nil
 }
