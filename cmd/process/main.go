@@ -3,7 +3,6 @@ package main
 import (
 	_ "embed"
 	"log"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -68,19 +67,4 @@ func newApp() *cli.App {
 var docSource string
 
 // description is the manual, for --help.
-var description = manual(docSource)
-
-// manual extracts the package comment from Go source as plain text.
-func manual(src string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(src, "\n") {
-		if !strings.HasPrefix(line, "//") {
-			break
-		}
-		line = strings.TrimPrefix(line, "//")
-		line = strings.TrimPrefix(line, " ")
-		b.WriteString(line)
-		b.WriteByte('\n')
-	}
-	return strings.TrimSpace(b.String())
-}
+var description = cliapp.Manual(docSource)

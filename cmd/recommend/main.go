@@ -51,7 +51,7 @@ func main() { cliapp.Main(newApp()) }
 func newApp() *cli.App {
 	app := cliapp.NewApp("recommend", "print a trained model's top movies for a user or a viewing history")
 	app.UsageText = "recommend [--model FILE] (--user ID | --history ID,ID,...) [-k N] [--json] [--processed DIR] [--features DIR]"
-	app.Description = manual(docSource)
+	app.Description = cliapp.Manual(docSource)
 	app.Flags = append(app.Flags, modelFlag, userFlag, historyFlag, kFlag, jsonFlag, processedFlag, featuresFlag)
 	for _, e := range extensions {
 		app.Flags = append(app.Flags, e.flags...)
@@ -182,16 +182,3 @@ func isUsage(err error) bool {
 //
 //go:embed doc.go
 var docSource string
-
-// manual extracts the package comment from Go source as plain text.
-func manual(src string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(src, "\n") {
-		if !strings.HasPrefix(line, "//") {
-			break
-		}
-		b.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "//"), " "))
-		b.WriteByte('\n')
-	}
-	return strings.TrimSpace(b.String())
-}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/moviegenie/pipeline/pkg/cliapp"
+
 	"bytes"
 	"slices"
 	"strings"
@@ -36,7 +38,7 @@ func TestHoistFlags(t *testing.T) {
 }
 
 func TestManualIsThePackageComment(t *testing.T) {
-	m := manual(docSource)
+	m := cliapp.Manual(docSource)
 	if !strings.HasPrefix(m, "Semantic is natural-language movie search") || strings.Contains(m, "package main") {
 		t.Errorf("manual starts %q", m[:min(80, len(m))])
 	}

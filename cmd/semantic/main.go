@@ -25,7 +25,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app := cliapp.NewApp("semantic", "natural-language movie search: build the index, search it")
 	app.UsageText = "semantic [--params FILE]... [--set KEY=VALUE]... build|search [flags] [QUERY]"
-	app.Description = manual(docSource)
+	app.Description = cliapp.Manual(docSource)
 	app.Writer, app.ErrWriter = stdout, stderr
 	app.Commands = []*cli.Command{buildCommand(stderr), searchCommand(stdin, stdout, stderr)}
 	for _, c := range app.Commands {
@@ -42,19 +42,6 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 //
 //go:embed doc.go
 var docSource string
-
-// manual extracts the package comment from Go source as plain text.
-func manual(src string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(src, "\n") {
-		if !strings.HasPrefix(line, "//") {
-			break
-		}
-		b.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "//"), " "))
-		b.WriteByte('\n')
-	}
-	return strings.TrimSpace(b.String())
-}
 
 // hoistFlags reorders args so that urfave/cli, which stops at the first
 // argument that is not a flag, sees every flag: after the command name,

@@ -3,7 +3,6 @@ package main
 import (
 	_ "embed"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -24,7 +23,7 @@ func main() { cliapp.Main(newApp()) }
 func newApp() *cli.App {
 	app := cliapp.NewApp(bert4rec.StageName, "train BERT4Rec, pick the best epoch on validation, score the test part")
 	app.UsageText = "train-bert4rec [--processed DIR] [--features DIR] [--model FILE] [--recs FILE] [--metrics FILE] [--params FILE]... [--set KEY=VALUE]..."
-	app.Description = manual(docSource)
+	app.Description = cliapp.Manual(docSource)
 	app.Flags = append(app.Flags, processedFlag, featuresFlag, modelFlag, recsFlag, metricsFlag)
 	app.Action = func(c *cli.Context) error {
 		if c.NArg() > 0 {
@@ -57,16 +56,3 @@ func newApp() *cli.App {
 //
 //go:embed doc.go
 var docSource string
-
-// manual extracts the package comment from Go source as plain text.
-func manual(src string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(src, "\n") {
-		if !strings.HasPrefix(line, "//") {
-			break
-		}
-		b.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "//"), " "))
-		b.WriteByte('\n')
-	}
-	return strings.TrimSpace(b.String())
-}

@@ -3,7 +3,6 @@ package main
 import (
 	_ "embed"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -25,7 +24,7 @@ func main() { cliapp.Main(newApp()) }
 func newApp() *cli.App {
 	app := cliapp.NewApp(twotower.StageName, "train the two-tower retrieval model, pick the best epoch on validation, score the test part")
 	app.UsageText = "train-twotower [--processed DIR] [--features DIR] [--model FILE] [--recs FILE] [--vectors DIR] [--metrics FILE] [--params FILE]... [--set KEY=VALUE]..."
-	app.Description = manual(docSource)
+	app.Description = cliapp.Manual(docSource)
 	flags := []*cli.StringFlag{processedFlag, featuresFlag, modelFlag, recsFlag, vectorsFlag, metricsFlag}
 	for _, f := range flags {
 		app.Flags = append(app.Flags, f)
@@ -61,16 +60,3 @@ func newApp() *cli.App {
 //
 //go:embed doc.go
 var docSource string
-
-// manual extracts the package comment from Go source as plain text.
-func manual(src string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(src, "\n") {
-		if !strings.HasPrefix(line, "//") {
-			break
-		}
-		b.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "//"), " "))
-		b.WriteByte('\n')
-	}
-	return strings.TrimSpace(b.String())
-}

@@ -111,3 +111,18 @@ func isFlagError(err error) bool {
 	}
 	return false
 }
+
+// Manual returns the package comment at the top of a Go source file (a
+// command's embedded doc.go) as plain text, so that --help shows the same
+// manual as go doc.
+func Manual(src string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(src, "\n") {
+		if !strings.HasPrefix(line, "//") {
+			break
+		}
+		b.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "//"), " "))
+		b.WriteByte('\n')
+	}
+	return strings.TrimSpace(b.String())
+}

@@ -60,3 +60,14 @@ func TestSetKeepsCommas(t *testing.T) {
 		t.Fatalf("got %q, want one value a.b=[256,128]", got)
 	}
 }
+
+func TestManual(t *testing.T) {
+	src := "// Tool does one thing.\n//\n//\ttool [--flag]\n//Tight comment.\npackage main\n// not part of it\n"
+	want := "Tool does one thing.\n\n\ttool [--flag]\nTight comment."
+	if got := Manual(src); got != want {
+		t.Errorf("Manual = %q, want %q", got, want)
+	}
+	if got := Manual("package main\n"); got != "" {
+		t.Errorf("Manual without a comment = %q, want empty", got)
+	}
+}
