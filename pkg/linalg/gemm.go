@@ -111,26 +111,38 @@ func gemmBlocked(kern microKernel, workers int, transA, transB bool, m, n, k int
 		gemmShared(kern, workers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	serial := func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		gemmShared(kern, 1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+	splitC(workers, mr, nr, serial, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// splitC cuts C along its longer side into one region per worker, rows
+// rounded up to a multiple of rowAlign or columns to one of colAlign, and
+// computes each region with serial on a goroutine of its own. Each element
+// of C is computed by one serial call over the whole of k, so the split
+// does not change its summation.
+func splitC(workers, rowAlign, colAlign int, serial sgemmFunc, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m >= n {
-		rows := roundUp(ceilDiv(m, workers), mr)
+		rows := roundUp(ceilDiv(m, workers), rowAlign)
 		parallelFor(workers, ceilDiv(m, rows), func(_, t int) {
 			i0 := t * rows
 			ai := i0 * lda // rows of op(A) are rows of a, or columns if transposed
 			if transA {
 				ai = i0
 			}
-			gemmShared(kern, 1, transA, transB, min(rows, m-i0), n, k, alpha, a[ai:], lda, b, ldb, beta, c[i0*ldc:], ldc)
+			serial(transA, transB, min(rows, m-i0), n, k, alpha, a[ai:], lda, b, ldb, beta, c[i0*ldc:], ldc)
 		})
 		return
 	}
-	cols := roundUp(ceilDiv(n, workers), nr)
+	cols := roundUp(ceilDiv(n, workers), colAlign)
 	parallelFor(workers, ceilDiv(n, cols), func(_, t int) {
 		j0 := t * cols
 		bj := j0 // columns of op(B) are columns of b, or rows if transposed
 		if transB {
 			bj = j0 * ldb
 		}
-		gemmShared(kern, 1, transA, transB, m, min(cols, n-j0), k, alpha, a, lda, b[bj:], ldb, beta, c[j0:], ldc)
+		serial(transA, transB, m, min(cols, n-j0), k, alpha, a, lda, b[bj:], ldb, beta, c[j0:], ldc)
 	})
 }
 
