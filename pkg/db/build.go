@@ -9,9 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
@@ -164,7 +162,6 @@ func fileURI(path string) string {
 
 // builder holds the state of one build.
 type builder struct {
-	mu   sync.Mutex // guards res while verify's checks run in parallel
 	ctx  context.Context
 	opt  Options
 	logf func(string, ...any)
@@ -352,63 +349,69 @@ func (b *builder) verify(path string) error {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(2)
-	integrity := make(chan error, 1)
-	go func() { integrity <- b.integrityCheck(db) }()
-	err = b.foreignKeyCheck(db)
-	if err == nil {
-		err = b.countRows(db)
+	type outcome struct {
+		seconds float64
+		err     error
 	}
-	if ierr := <-integrity; ierr != nil {
-		return ierr // a damaged file explains any other failure
+	integrity := make(chan outcome, 1)
+	go func() {
+		s, err := b.integrityCheck(db)
+		integrity <- outcome{s, err}
+	}()
+	fkSeconds, err := b.foreignKeyCheck(db)
+	var counts map[string]int64
+	if err == nil {
+		counts, err = b.countRows(db)
+	}
+	ic := <-integrity
+	if ic.err != nil {
+		return ic.err // a damaged file explains any other failure
 	}
 	if err != nil {
 		return err
 	}
-	// In the order the checks are documented, whichever finished first.
-	slices.SortStableFunc(b.res.Checks, func(x, y runmetrics.Check) int {
-		return checkOrder[x.Name] - checkOrder[y.Name]
-	})
+	maps.Copy(b.res.Rows, counts)
+	b.res.Timings["integrity_check"] = ic.seconds
+	b.res.Timings["foreign_key_check"] = fkSeconds
+	b.res.Checks = append(b.res.Checks,
+		runmetrics.Check{Name: "integrity_check", Passed: true, Detail: "ok"},
+		runmetrics.Check{Name: "foreign_key_check", Passed: true, Detail: "no violations"},
+		runmetrics.Check{Name: "row_counts", Passed: true, Detail: "every table has as many rows as its inputs"})
 	return nil
 }
 
-var checkOrder = map[string]int{"integrity_check": 0, "foreign_key_check": 1, "row_counts": 2}
-
-// integrityCheck runs PRAGMA integrity_check.
-func (b *builder) integrityCheck(db *sql.DB) error {
+// integrityCheck runs PRAGMA integrity_check and returns its seconds.
+func (b *builder) integrityCheck(db *sql.DB) (float64, error) {
 	t0 := time.Now()
 	var rows []string
 	r, err := db.QueryContext(b.ctx, "PRAGMA integrity_check")
 	if err != nil {
-		return fmt.Errorf("integrity check: %w", err)
+		return 0, fmt.Errorf("integrity check: %w", err)
 	}
 	defer r.Close()
 	for r.Next() {
 		var s string
 		if err := r.Scan(&s); err != nil {
-			return fmt.Errorf("integrity check: %w", err)
+			return 0, fmt.Errorf("integrity check: %w", err)
 		}
 		rows = append(rows, s)
 	}
 	if err := r.Err(); err != nil {
-		return fmt.Errorf("integrity check: %w", err)
+		return 0, fmt.Errorf("integrity check: %w", err)
 	}
 	if len(rows) != 1 || rows[0] != "ok" {
-		return fmt.Errorf("integrity check failed: %s", strings.Join(rows, "; "))
+		return 0, fmt.Errorf("integrity check failed: %s", strings.Join(rows, "; "))
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.res.Checks = append(b.res.Checks, runmetrics.Check{Name: "integrity_check", Passed: true, Detail: "ok"})
-	b.res.Timings["integrity_check"] = time.Since(t0).Seconds()
-	return nil
+	return time.Since(t0).Seconds(), nil
 }
 
-// foreignKeyCheck runs PRAGMA foreign_key_check: the load itself does not
-// enforce foreign keys (see run).
-func (b *builder) foreignKeyCheck(db *sql.DB) error {
+// foreignKeyCheck runs PRAGMA foreign_key_check (the load itself does not
+// enforce foreign keys, see run) and returns its seconds.
+func (b *builder) foreignKeyCheck(db *sql.DB) (float64, error) {
 	t0 := time.Now()
 	r, err := db.QueryContext(b.ctx, "PRAGMA foreign_key_check")
 	if err != nil {
-		return fmt.Errorf("foreign key check: %w", err)
+		return 0, fmt.Errorf("foreign key check: %w", err)
 	}
 	defer r.Close()
 	var bad []string
@@ -417,33 +420,30 @@ func (b *builder) foreignKeyCheck(db *sql.DB) error {
 		var rowid sql.NullInt64
 		var fkid int
 		if err := r.Scan(&table, &rowid, &parent, &fkid); err != nil {
-			return fmt.Errorf("foreign key check: %w", err)
+			return 0, fmt.Errorf("foreign key check: %w", err)
 		}
 		if len(bad) < 5 {
 			bad = append(bad, fmt.Sprintf("a row of %s references a missing %s row", table, parent))
 		}
 	}
 	if err := r.Err(); err != nil {
-		return fmt.Errorf("foreign key check: %w", err)
+		return 0, fmt.Errorf("foreign key check: %w", err)
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("foreign key check failed: %s", strings.Join(bad, "; "))
+		return 0, fmt.Errorf("foreign key check failed: %s", strings.Join(bad, "; "))
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.res.Checks = append(b.res.Checks, runmetrics.Check{Name: "foreign_key_check", Passed: true, Detail: "no violations"})
-	b.res.Timings["foreign_key_check"] = time.Since(t0).Seconds()
-	return nil
+	return time.Since(t0).Seconds(), nil
 }
 
-// countRows compares each table's row count with what the inputs held.
-func (b *builder) countRows(db *sql.DB) error {
+// countRows counts each table's rows and compares them with what the
+// inputs held.
+func (b *builder) countRows(db *sql.DB) (map[string]int64, error) {
 	counts := map[string]int64{}
 	var mismatch []string
 	for _, t := range Tables {
 		var n int64
 		if err := db.QueryRowContext(b.ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
-			return fmt.Errorf("count %s: %w", t, err)
+			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
 		counts[t] = n
 		if want, ok := b.want[t]; !ok || n != want {
@@ -451,11 +451,7 @@ func (b *builder) countRows(db *sql.DB) error {
 		}
 	}
 	if len(mismatch) > 0 {
-		return fmt.Errorf("row counts differ from the inputs: %s", strings.Join(mismatch, "; "))
+		return nil, fmt.Errorf("row counts differ from the inputs: %s", strings.Join(mismatch, "; "))
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	maps.Copy(b.res.Rows, counts)
-	b.res.Checks = append(b.res.Checks, runmetrics.Check{Name: "row_counts", Passed: true, Detail: "every table has as many rows as its inputs"})
-	return nil
+	return counts, nil
 }
