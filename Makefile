@@ -1,22 +1,26 @@
 # Movie Genie: MovieLens 100K -> parquet tables -> features -> models -> SQLite.
 #
-# Every step is a rule from files to files; GNU Make's timestamps are the
-# dependency graph. A stage reruns when one of its inputs, its own code (the
-# Go packages its binary is built from) or its own section of params.yaml
-# changes, and only then. `make help` lists the targets; `make -n` is the
-# status: after a full build it has nothing to do.
+# Every stage is declared once, below, as a block of <stage>.<field>
+# variables; the rules, `make <stage>`, `make dag`, `make why`, `make clean`
+# and `make help` all come from those declarations. A stage reruns when one
+# of its inputs, its own code (the Go packages its binary is built from) or
+# its own section of params.yaml changes, or when one of its outputs was
+# deleted or changed behind its back, and only then. `make help` lists the
+# targets; `make -n` is the status: after a full build it has nothing to do.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
+# Read before MAKEFLAGS is extended below: -n or -q (a dry run) given?
+DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS)))
 MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 .DEFAULT_GOAL := all
-# No .DELETE_ON_ERROR, on purpose: every stage binary writes its outputs to
-# temporary files and renames them (metrics file last), so a failed or
-# killed stage never leaves a half-written file, and Make reruns it because
-# its metrics file is older than its inputs. GNU Make 4.3's .DELETE_ON_ERROR
-# would instead delete the untouched previous outputs of a grouped rule
-# (a &: b &: c) when its recipe fails, losing good files for nothing.
 .SUFFIXES:
+# No .DELETE_ON_ERROR, on purpose, and every stage's files are .PRECIOUS
+# (below): GNU Make deletes the target of a recipe killed by a signal, with
+# or without .DELETE_ON_ERROR, which would lose good outputs for nothing.
+# Nothing needs deleting: a stage's one real target is its record
+# (build/stages/<stage>.json), written only after its command succeeded, and
+# every binary writes its files to a temporary name and renames them.
 
 #? Variables (set on the command line: make all ML100K_DIR=../shared/data/ml-100k)
 #?   ML100K_DIR       use this existing MovieLens 100K copy instead of downloading
@@ -25,6 +29,9 @@ MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 #?   SET              single overrides, e.g. SET='model_training.bert4rec.epochs=5'
 #?   DB               the SQLite database to build (default data/moviegenie.db)
 #?   BLAS             go | openblas: force the matrix-product backend
+#?   FORMAT           make dag: text (default), mermaid or dot
+#?   T                make why: a stage name or a file
+#?   REV, RUN, ALL    make params-diff / metrics-diff: a git revision, a saved run, show all rows
 ML100K_DIR ?=
 PARAMS ?= params.yaml
 PARAMS_OVERRIDE ?=
@@ -35,6 +42,8 @@ GO ?= go
 T ?=
 REV ?=
 RUN ?=
+ALL ?=
+FORMAT ?= text
 
 export MOVIEGENIE_BLAS := $(BLAS)
 
@@ -43,7 +52,42 @@ export MOVIEGENIE_BLAS := $(BLAS)
 BLAS_TAGS := $(shell scripts/blas-tags.sh 2>/dev/null)
 GOBUILD := $(GO) build -trimpath $(if $(BLAS_TAGS),-tags '$(BLAS_TAGS)')
 
-PARAMS_ARGS := --params $(PARAMS) $(if $(PARAMS_OVERRIDE),--params $(PARAMS_OVERRIDE)) $(foreach s,$(SET),--set $(s))
+PARAMS_ARGS := $(strip --params $(PARAMS) $(if $(PARAMS_OVERRIDE),--params $(PARAMS_OVERRIDE)) $(foreach s,$(SET),--set $(s)))
+
+# Every stage recipe runs with these exported (the values of its
+# declaration); everything else (Go builds, helper targets) sees them empty.
+# A SHELL wrapper can use them to run stages elsewhere (a batch scheduler).
+STAGE :=
+STAGE_CPUS :=
+STAGE_MEM :=
+STAGE_TIME :=
+STAGE_OUTPUTS :=
+export STAGE STAGE_CPUS STAGE_MEM STAGE_TIME STAGE_OUTPUTS
+
+# ---------------------------------------------------------------------------
+# One build at a time in a folder: a second `make` that would build refuses
+# to run beside the first, with a message (dry runs and the read-only helper
+# targets do not take the lock). scripts/build-lock.sh holds build/lock for
+# as long as this make process lives.
+READ_ONLY_GOALS := help dag why status metrics metrics-diff params-diff runs
+LOCKED :=
+ifeq ($(MAKELEVEL)$(DRY_RUN),0)
+ifeq ($(origin MAKE_RESTARTS),undefined)
+ifneq ($(filter-out $(READ_ONLY_GOALS),$(or $(MAKECMDGOALS),all)),)
+LOCK_MESSAGE := $(shell scripts/build-lock.sh build/lock $$PPID)
+ifneq ($(LOCK_MESSAGE),)
+$(error $(LOCK_MESSAGE))
+endif
+endif
+endif
+endif
+# After a restart (Make re-reads itself when build/*.mk changed) the lock
+# taken at the first reading is still held by this process.
+ifeq ($(MAKELEVEL)$(DRY_RUN),0)
+ifneq ($(filter-out $(READ_ONLY_GOALS),$(or $(MAKECMDGOALS),all)),)
+LOCKED := yes
+endif
+endif
 
 # ---------------------------------------------------------------------------
 # Binaries: bin/NAME from cmd/NAME. build/godeps.mk lists, for each binary,
@@ -62,130 +106,199 @@ $(sort $(GO_SOURCES) $(GODEPS_FILES)):
 
 bin/%:
 	$(GOBUILD) -o $@ ./cmd/$*
+# A Go build is never part of a stage, even when a stage needs it.
+bin/%: STAGE :=
+bin/%: STAGE_CPUS :=
+bin/%: STAGE_MEM :=
+bin/%: STAGE_TIME :=
+bin/%: STAGE_OUTPUTS :=
 
 # ---------------------------------------------------------------------------
-# Params: one stamp file per section (build/params/<section>.json). Each
-# stage records in its metrics file the params it was built with; the stamp
-# is made new when the current section differs from those, and old (1970)
-# when they are equal, so a stage reruns exactly when its own params changed
-# since it last ran (editing a value and changing it back reruns nothing).
-# The stamps are refreshed by remaking build/params.mk, which GNU Make does
-# before anything else on every run, even under -n, so `make -n` sees param
-# edits too.
-PARAM_SECTIONS := data_processing=metrics/process.json feature_engineering=metrics/features.json model_training.bert4rec=metrics/bert4rec.json model_training.two_tower=metrics/twotower.json semantic_search=metrics/semantic.json database=metrics/dbsetup.json
+# Stages, in processing order. A stage is one block:
+#   STAGES += NAME            its one name: make NAME, metrics/NAME.json, dag, why
+#   NAME.cmd    = ...         the command (= not :=, so it may use $(PARAMS_ARGS))
+#   NAME.in    := ...         input files: other stages' outputs, raw files
+#   NAME.out   := ...         output files (at least one)
+#   NAME.code  := ...         what the command is made from: bin/NAME for a Go
+#                             stage (its packages come with it), a script otherwise
+#   NAME.params := ...        the params.yaml section it reads (empty: none)
+#   NAME.cpus/.mem/.time      resources it asks for (default 1, 2G, 00:30:00)
+#   NAME.help  := ...         its line in make help
+# docs/stages.md "Adding a stage" walks through a Go and a shell stage.
 
-build/params.mk: bin/pipeline FORCE
-	@bin/pipeline $(PARAMS_ARGS) params-stamps --dir build/params $(PARAM_SECTIONS)
-	@test -f $@ || echo '# build/params/*.json are refreshed by bin/pipeline params-stamps on every make run' > $@
-include build/params.mk
-
-# (FORCE is a plain target, not .PHONY: a phony prerequisite of an included
-# makefile would make Make re-execute itself endlessly.)
-FORCE:
-
-stamp = build/params/$(1).json
-
-# ---------------------------------------------------------------------------
-# Stage 0: raw data, downloaded or copied from ML100K_DIR, verified against
-# checksums/ml-100k.sha256.
+# data: the raw MovieLens files, downloaded or copied from ML100K_DIR,
+# verified against checksums/ml-100k.sha256. RAW is everything process reads.
 RAW_DIR := data/raw/ml-100k
 RAW := $(addprefix $(RAW_DIR)/,u.data u.item u.user u.genre u.occupation README)
+STAGES += data
+data.cmd     = bin/pipeline fetch-data --out $(RAW_DIR) --checksums checksums/ml-100k.sha256 $(if $(ML100K_DIR),--from '$(ML100K_DIR)')
+data.in     := checksums/ml-100k.sha256
+data.out    := $(RAW)
+data.code   :=
+data.params :=
+data.cpus   := 1
+data.mem    := 1G
+data.time   := 00:10:00
+data.help   := the raw MovieLens 100K files, verified
 
-$(RAW) &: checksums/ml-100k.sha256 | bin/pipeline
-	bin/pipeline fetch-data --dir $(RAW_DIR) --checksums $< $(if $(ML100K_DIR),--from '$(ML100K_DIR)')
-
-# Stage 1: process -> typed parquet tables, k-core filter, train/test split.
+# process: typed parquet tables, k-core filter, train/validation/test split.
 PROCESSED := data/processed
-PROCESSED_OUT := $(addprefix $(PROCESSED)/,movies.parquet users.parquet ratings.parquet sequences.parquet genres.parquet occupations.parquet)
-STAGES := process
-process_IN := $(RAW) $(call stamp,data_processing)
-process_OUT := $(PROCESSED_OUT) metrics/process.json
+STAGES += process
+process.cmd     = bin/process $(PARAMS_ARGS) --raw $(RAW_DIR) --out $(PROCESSED) --metrics metrics/process.json
+process.in     := $(RAW)
+process.out    := $(addprefix $(PROCESSED)/,movies.parquet users.parquet ratings.parquet sequences.parquet genres.parquet occupations.parquet) metrics/process.json
+process.code   := bin/process
+process.params := data_processing
+process.cpus   := 1
+process.mem    := 2G
+process.time   := 00:30:00
+process.help   := the processed tables (k-core filter, split)
 
-$(process_OUT) &: bin/process $(process_IN)
-	bin/process $(PARAMS_ARGS) --raw $(RAW_DIR) --out $(PROCESSED) --metrics metrics/process.json
-
-# Stage 2: features -> movie/user features, text embeddings, model inputs.
+# features: movie/user features, text embeddings, model inputs.
 FEATURES := data/features
-FEATURES_OUT := $(addprefix $(FEATURES)/,movie_features.parquet user_features.parquet text_embeddings.parquet text_encoder.bin train_sequences.parquet bert4rec_windows.parquet twotower_pairs.parquet)
 STAGES += features
-features_IN := $(PROCESSED_OUT) $(call stamp,feature_engineering)
-features_OUT := $(FEATURES_OUT) metrics/features.json
+features.cmd     = bin/features $(PARAMS_ARGS) --processed $(PROCESSED) --out $(FEATURES) --metrics metrics/features.json
+features.in     := $(filter $(PROCESSED)/%,$(process.out))
+features.out    := $(addprefix $(FEATURES)/,movie_features.parquet user_features.parquet text_embeddings.parquet text_encoder.bin train_sequences.parquet bert4rec_windows.parquet twotower_pairs.parquet) metrics/features.json
+features.code   := bin/features
+features.params := feature_engineering
+features.cpus   := 2
+features.mem    := 2G
+features.time   := 00:30:00
+features.help   := features, text embeddings and the models' training inputs
 
-$(features_OUT) &: bin/features $(features_IN)
-	bin/features $(PARAMS_ARGS) --processed $(PROCESSED) --out $(FEATURES) --metrics metrics/features.json
-
-# Stage 3a: BERT4Rec.
+# train-bert4rec: the sequential model, its top-100 per user.
 STAGES += train-bert4rec
-train-bert4rec_IN := $(FEATURES_OUT) $(PROCESSED)/sequences.parquet $(call stamp,model_training.bert4rec)
-train-bert4rec_OUT := models/bert4rec.bin data/recs/bert4rec.parquet metrics/bert4rec.json
+train-bert4rec.cmd     = bin/train-bert4rec $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model models/bert4rec.bin --recs data/recs/bert4rec.parquet --metrics metrics/bert4rec.json
+train-bert4rec.in     := $(filter $(FEATURES)/%,$(features.out)) $(PROCESSED)/sequences.parquet
+train-bert4rec.out    := models/bert4rec.bin data/recs/bert4rec.parquet metrics/bert4rec.json
+train-bert4rec.code   := bin/train-bert4rec
+train-bert4rec.params := model_training.bert4rec
+train-bert4rec.cpus   := 2
+train-bert4rec.mem    := 4G
+train-bert4rec.time   := 02:00:00
+train-bert4rec.help   := train BERT4Rec, evaluate it, write its recommendations
 
-$(train-bert4rec_OUT) &: bin/train-bert4rec $(train-bert4rec_IN)
-	bin/train-bert4rec $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model models/bert4rec.bin --recs data/recs/bert4rec.parquet --metrics metrics/bert4rec.json
-
-# Stage 3b: Two-Tower.
+# train-twotower: the retrieval model, its recommendations and vectors.
 STAGES += train-twotower
-train-twotower_IN := $(FEATURES_OUT) $(PROCESSED)/sequences.parquet $(call stamp,model_training.two_tower)
-train-twotower_OUT := models/twotower.bin data/recs/twotower.parquet data/vectors/twotower_movies.parquet data/vectors/twotower_users.parquet metrics/twotower.json
+train-twotower.cmd     = bin/train-twotower $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model models/twotower.bin --recs data/recs/twotower.parquet --vectors data/vectors --metrics metrics/twotower.json
+train-twotower.in     := $(filter $(FEATURES)/%,$(features.out)) $(PROCESSED)/sequences.parquet
+train-twotower.out    := models/twotower.bin data/recs/twotower.parquet data/vectors/twotower_movies.parquet data/vectors/twotower_users.parquet metrics/twotower.json
+train-twotower.code   := bin/train-twotower
+train-twotower.params := model_training.two_tower
+train-twotower.cpus   := 2
+train-twotower.mem    := 4G
+train-twotower.time   := 01:00:00
+train-twotower.help   := train Two-Tower, evaluate it, write its recommendations and vectors
 
-$(train-twotower_OUT) &: bin/train-twotower $(train-twotower_IN)
-	bin/train-twotower $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model models/twotower.bin --recs data/recs/twotower.parquet --vectors data/vectors --metrics metrics/twotower.json
-
-# Stage 4: semantic search index.
+# semantic: the natural-language search index over movies.
 STAGES += semantic
-semantic_IN := $(FEATURES_OUT) $(PROCESSED_OUT) $(call stamp,semantic_search)
-semantic_OUT := models/semantic.bin metrics/semantic.json
+semantic.cmd     = bin/semantic $(PARAMS_ARGS) build --processed $(PROCESSED) --features $(FEATURES) --out models/semantic.bin --metrics metrics/semantic.json
+semantic.in     := $(filter $(FEATURES)/%,$(features.out)) $(filter $(PROCESSED)/%,$(process.out))
+semantic.out    := models/semantic.bin metrics/semantic.json
+semantic.code   := bin/semantic
+semantic.params := semantic_search
+semantic.cpus   := 1
+semantic.mem    := 2G
+semantic.time   := 00:30:00
+semantic.help   := the semantic search index
 
-$(semantic_OUT) &: bin/semantic $(semantic_IN)
-	bin/semantic $(PARAMS_ARGS) build --processed $(PROCESSED) --features $(FEATURES) --out models/semantic.bin --metrics metrics/semantic.json
-
-# Only stages whose code exists take part (the pipeline grows stage by stage).
-LIVE_STAGES := $(foreach s,$(STAGES),$(if $(wildcard cmd/$(s)),$(s)))
-MODEL_RECS := $(filter data/recs/%,$(foreach s,$(LIVE_STAGES),$($(s)_OUT)))
-MODEL_VECTORS := $(filter data/vectors/%_movies.parquet,$(foreach s,$(LIVE_STAGES),$($(s)_OUT)))
-
-# Stage 5: the SQLite database the application reads.
-ifneq ($(wildcard cmd/dbsetup),)
+# dbsetup: the SQLite database the application reads; its pipeline_runs
+# table holds the metrics of the stages above.
 STAGES += dbsetup
-LIVE_STAGES += dbsetup
-dbsetup_IN := $(call stamp,database) $(PROCESSED_OUT) $(MODEL_RECS) $(MODEL_VECTORS) $(FEATURES)/text_embeddings.parquet $(filter-out metrics/dbsetup.json,$(filter metrics/%,$(foreach s,$(LIVE_STAGES),$($(s)_OUT))))
-dbsetup_OUT := $(DB) metrics/dbsetup.json
+dbsetup.cmd     = bin/dbsetup $(PARAMS_ARGS) --processed $(PROCESSED) --recs data/recs --vectors data/vectors --features $(FEATURES) --metrics-dir metrics --db $(DB) --metrics metrics/dbsetup.json
+dbsetup.in     := $(filter $(PROCESSED)/%,$(process.out)) $(filter data/recs/% data/vectors/%_movies.parquet,$(train-bert4rec.out) $(train-twotower.out)) $(FEATURES)/text_embeddings.parquet $(filter metrics/%,$(process.out) $(features.out) $(train-bert4rec.out) $(train-twotower.out) $(semantic.out))
+dbsetup.out    := $(DB) metrics/dbsetup.json
+dbsetup.code   := bin/dbsetup
+dbsetup.params := database
+dbsetup.cpus   := 1
+dbsetup.mem    := 2G
+dbsetup.time   := 00:30:00
+dbsetup.help   := the SQLite database
 
-$(dbsetup_OUT) &: bin/dbsetup $(dbsetup_IN)
-	bin/dbsetup $(PARAMS_ARGS) --processed $(PROCESSED) --recs data/recs --vectors data/vectors --features $(FEATURES) --metrics-dir metrics --db $(DB) --metrics metrics/dbsetup.json
-endif
+# The binaries the README tells people to run, beyond the stages' own.
+APP_BINARIES := bin/recommend bin/semantic bin/pipeline
 
-ALL_OUT := $(foreach s,$(LIVE_STAGES),$($(s)_OUT))
-ALL_METRICS := $(filter metrics/%,$(ALL_OUT))
-RUN_HISTORY := $(if $(wildcard pkg/monitor),runs/.last)
+# ---------------------------------------------------------------------------
+# Rules, from the declarations. For stage S:
+#   build/stages/S.json   its record, the one real target: S's command, then
+#                         `pipeline stage-record` (outputs' size, mtime,
+#                         SHA-256 and the params used);
+#   build/stages/S.stamp  new when S must rerun for a reason timestamps cannot
+#                         see (params changed, an output deleted or changed),
+#                         else 1970; refreshed on every make run, -n included;
+#   each output           a target with no recipe, made by S's record;
+#   S                     the phony stage-name target.
+# A stage depends on the records of the stages whose outputs it reads (so
+# `make -n` follows a rerun all the way down) and on those files themselves
+# (so touching one reruns its readers).
+STATE := build/stages
+record = $(STATE)/$(1).json
+stamp = $(STATE)/$(1).stamp
+# A field left out of a declaration is empty (or its default).
+field = $(if $(filter undefined,$(origin $(1).$(2))),$(3),$(or $($(1).$(2)),$(3)))
+# The stage that writes file $(1), if any.
+owner = $(if $(filter undefined,$(origin owner.$(1))),,$(owner.$(1)))
+$(foreach s,$(STAGES),$(foreach o,$(call field,$(s),out),$(eval owner.$(o) := $(s))))
+upstream = $(sort $(foreach f,$(call field,$(1),in),$(call owner,$(f))))
+# NAME;SECTION;INPUTS;OUTPUTS, the form bin/pipeline reads.
+spec = '$(1);$(call field,$(1),params);$(call field,$(1),in);$(call field,$(1),out)'
+
+define stage-rules
+$(call record,$(1)): $(call field,$(1),code) $(call field,$(1),in) $(foreach u,$(call upstream,$(1)),$(call record,$(u))) $(call stamp,$(1)) | bin/pipeline
+	$$($(1).cmd)
+	@bin/pipeline $$(PARAMS_ARGS) stage-record --state $(STATE) $(1)
+$(call record,$(1)): STAGE := $(1)
+$(call record,$(1)): STAGE_CPUS := $(call field,$(1),cpus,1)
+$(call record,$(1)): STAGE_MEM := $(call field,$(1),mem,2G)
+$(call record,$(1)): STAGE_TIME := $(call field,$(1),time,00:30:00)
+$(call record,$(1)): STAGE_OUTPUTS := $(call field,$(1),out)
+$(call field,$(1),out): | $(call record,$(1)) ;
+.PHONY: $(1)
+$(1): $(call record,$(1))
+endef
+$(foreach s,$(STAGES),$(eval $(call stage-rules,$(s))))
+
+STAGE_RECORDS := $(foreach s,$(STAGES),$(call record,$(s)))
+STAGE_OUTPUTS_ALL := $(foreach s,$(STAGES),$(call field,$(s),out))
+STAGE_SPECS := $(foreach s,$(STAGES),$(call spec,$(s)))
+.PRECIOUS: $(STAGE_RECORDS) $(STAGE_OUTPUTS_ALL)
+
+# Stamps: made by the stage check below; a stamp that does not exist yet
+# (a stage declared since) is no error, the check writes it.
+$(foreach s,$(STAGES),$(call stamp,$(s))):
+
+# The stage check runs on every make invocation before any timestamp is
+# compared, -n included, because Make remakes the makefiles it includes
+# first. (FORCE is a plain target, not .PHONY: a phony prerequisite of an
+# included makefile would make Make re-execute itself endlessly.) While
+# this make holds the build lock it also removes what killed stages left.
+build/stages.mk: bin/pipeline FORCE
+	@bin/pipeline $(PARAMS_ARGS) stage-check --state $(STATE) $(if $(LOCKED),--clean-temp) $(STAGE_SPECS)
+	@test -f $@ || echo '# build/stages/*.stamp are refreshed by bin/pipeline stage-check on every make run' > $@
+include build/stages.mk
+FORCE:
 
 # ---------------------------------------------------------------------------
 .PHONY: all
-#? all: run every stage whose inputs, code or params changed
-all: $(ALL_OUT) $(RUN_HISTORY)
+#? all: run every stage whose inputs, code or params changed; build the tools
+all: $(STAGE_RECORDS) $(APP_BINARIES) runs/.last
 
 # Each finished run's metrics are kept under runs/ so metrics-diff needs no git.
-runs/.last: $(ALL_METRICS)
-	bin/pipeline runs-save --dir metrics --runs runs
+runs/.last: $(STAGE_RECORDS)
+	bin/pipeline runs-save --metrics-dir metrics --runs runs
 	@touch $@
 
-.PHONY: data process features
-#? data: just the raw files
-data: $(RAW)
-#? process: just the processed tables
-process: $(process_OUT)
-#? features: up to the features stage
-features: $(features_OUT)
-
 .PHONY: dag
-#? dag: print the stage graph (stage: inputs -> outputs)
-dag:
-	@$(foreach s,$(LIVE_STAGES),printf '%s\n  needs: %s\n  makes: %s\n' '$(s)' '$(filter-out build/%,$($(s)_IN)) $(if $(filter build/%,$($(s)_IN)),params:$(patsubst build/params/%.json,%,$(filter build/params/%,$($(s)_IN))))' '$($(s)_OUT)';)
+#? dag: the stage graph from the declarations (FORMAT=text|mermaid|dot)
+dag: bin/pipeline
+	@bin/pipeline dag --format '$(FORMAT)' $(STAGE_SPECS)
 
 .PHONY: why
-#? why: say why T=<target> would be rebuilt (newer inputs, changed params)
-why:
-	@test -n '$(T)' || { echo 'usage: make why T=<target>'; exit 2; }
-	@$(MAKE) --no-print-directory -n --debug=b $(T) 2>&1 | bin/pipeline why --target '$(T)'
+#? why: say why T=<stage or file> would be rebuilt (newer input, changed param, changed output)
+why: bin/pipeline
+	@test -n '$(T)' || { echo 'usage: make why T=<stage or file>'; exit 2; }
+	@$(MAKE) --no-print-directory -n --debug=b $(or $(if $(filter $(T),$(STAGES)),$(call record,$(T))),$(T)) 2>&1 | bin/pipeline why --state $(STATE) --target '$(T)'
 
 .PHONY: status
 #? status: what `make all` would do now (same as make -n all)
@@ -208,28 +321,36 @@ bench:
 .PHONY: metrics metrics-diff plots report runs
 #? metrics: one table over all stages and models (like dvc metrics show)
 metrics: bin/pipeline
-	@bin/pipeline metrics --dir metrics
-#? metrics-diff: compare with REV=<git rev> or RUN=<saved run> (default: previous run)
+	@bin/pipeline metrics --metrics-dir metrics
+#? metrics-diff: compare with REV=<git rev> or RUN=<saved run> (default: previous run); ALL=1 shows every row
 metrics-diff: bin/pipeline
-	@bin/pipeline metrics-diff --dir metrics $(if $(REV),--rev '$(REV)') $(if $(RUN),--run '$(RUN)')
+	@bin/pipeline metrics-diff --metrics-dir metrics $(if $(REV),--rev '$(REV)') $(if $(RUN),--run '$(RUN)') $(if $(ALL),--all)
 #? runs: list the saved runs
 runs: bin/pipeline
 	@bin/pipeline runs --runs runs
 #? plots: PNG charts under reports/
 plots: bin/pipeline
-	@bin/pipeline plots --dir metrics --processed $(PROCESSED) --out reports
+	@bin/pipeline plots --metrics-dir metrics --processed $(PROCESSED) --out reports
 #? report: reports/index.md with the tables and charts
 report: bin/pipeline plots
-	@bin/pipeline report --dir metrics --runs runs --processed $(PROCESSED) --out reports
+	@bin/pipeline report --metrics-dir metrics --runs runs --processed $(PROCESSED) --out reports
+
+# make clean keeps what git tracks (metrics/*.json: the figures of the
+# committed code and params; reports/) and the raw data.
+KEEP_ON_CLEAN := data
+TRACKED := $(shell git ls-files -- $(STAGE_OUTPUTS_ALL) 2>/dev/null)
 
 .PHONY: clean clean-all help
-#? clean: remove every generated file except the raw data
+#? clean: remove every generated file of every stage except the raw data (and what git tracks)
 clean:
-	rm -rf data/processed data/features data/recs data/vectors models metrics reports bin build $(DB)
+	rm -f $(filter-out $(TRACKED),$(foreach s,$(filter-out $(KEEP_ON_CLEAN),$(STAGES)),$(call field,$(s),out) $(call record,$(s)) $(call stamp,$(s))))
+	rm -rf bin build/godeps.mk build/stages.mk
 #? clean-all: also remove the raw data and the run history
 clean-all: clean
-	rm -rf data runs
+	rm -rf $(STATE) $(filter-out $(TRACKED),$(RAW)) runs
 
 #? help: this list
 help:
 	@grep -hE '^#\? ' $(MAKEFILE_LIST) | sed -e 's/^#? //'
+	@echo 'Stages (make NAME builds it and what it needs, nothing after it):'
+	@$(foreach s,$(STAGES),printf '  %-16s %s\n' '$(s)' '$(call field,$(s),help)';)

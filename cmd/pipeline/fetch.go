@@ -11,9 +11,9 @@ import (
 func init() {
 	register(&cli.Command{
 		Name:  "fetch-data",
-		Usage: "provide the raw MovieLens 100K files in --dir, verified against --checksums",
+		Usage: "provide the raw MovieLens 100K files in --out, verified against --checksums",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "dir", Value: "data/raw/ml-100k", Usage: "where the raw files go"},
+			&cli.StringFlag{Name: "out", Value: "data/raw/ml-100k", Usage: "directory the raw files go to"},
 			&cli.StringFlag{Name: "from", Usage: "copy from this existing ml-100k folder instead of downloading"},
 			&cli.StringFlag{Name: "checksums", Value: "checksums/ml-100k.sha256", Usage: "committed SHA-256 sums"},
 			&cli.StringFlag{Name: "url", Value: rawdata.OfficialURL, Usage: "download address"},
@@ -23,7 +23,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			dir := c.String("dir")
+			dir := c.String("out")
 			if from := c.String("from"); from != "" {
 				if err := rawdata.CopyFrom(from, dir, sums); err != nil {
 					return fmt.Errorf("copy MovieLens 100K from %s: %w", from, err)

@@ -15,7 +15,7 @@ import (
 
 // Flags shared by the monitoring commands.
 var (
-	metricsDirFlag = &cli.StringFlag{Name: "dir", Value: "metrics", Usage: "metrics directory (metrics/<stage>.json)"}
+	metricsDirFlag = &cli.StringFlag{Name: "metrics-dir", Value: "metrics", Usage: "metrics directory (metrics/<stage>.json)"}
 	runsDirFlag    = &cli.StringFlag{Name: "runs", Value: "runs", Usage: "directory of saved runs"}
 	outDirFlag     = &cli.StringFlag{Name: "out", Value: "reports", Usage: "where charts and the report go"}
 	processedFlag  = &cli.StringFlag{Name: "processed", Value: "data/processed", Usage: "processed data (for ratings.parquet)"}

@@ -50,7 +50,7 @@ func monitorFixtures(t *testing.T) string {
 
 func TestMetricsCommand(t *testing.T) {
 	dir := monitorFixtures(t)
-	code, out, errOut := runMonitorCmd(t, "metrics", "--dir", dir)
+	code, out, errOut := runMonitorCmd(t, "metrics", "--metrics-dir", dir)
 	if code != 0 {
 		t.Fatalf("got exit %d (%s), want 0", code, errOut)
 	}
@@ -59,7 +59,7 @@ func TestMetricsCommand(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
 	}
-	code, out, _ = runMonitorCmd(t, "metrics", "--dir", dir, "--json")
+	code, out, _ = runMonitorCmd(t, "metrics", "--metrics-dir", dir, "--json")
 	var sum struct {
 		Stages []struct{ Name, Status string }
 		Models []struct{ Model string }
@@ -76,14 +76,14 @@ func TestRunsAndDiffCommands(t *testing.T) {
 	dir := monitorFixtures(t)
 	runs := filepath.Join(t.TempDir(), "runs")
 
-	if code, _, errOut := runMonitorCmd(t, "metrics-diff", "--dir", dir, "--runs", runs); code != 1 || !strings.Contains(errOut, "no saved run") {
+	if code, _, errOut := runMonitorCmd(t, "metrics-diff", "--metrics-dir", dir, "--runs", runs); code != 1 || !strings.Contains(errOut, "no saved run") {
 		t.Errorf("diff with no runs: got exit %d %q, want 1 and 'no saved run'", code, errOut)
 	}
-	code, out, errOut := runMonitorCmd(t, "runs-save", "--dir", dir, "--runs", runs)
+	code, out, errOut := runMonitorCmd(t, "runs-save", "--metrics-dir", dir, "--runs", runs)
 	if code != 0 || !strings.HasPrefix(out, "saved ") {
 		t.Fatalf("runs-save: got exit %d %q %q", code, out, errOut)
 	}
-	if code, out, _ := runMonitorCmd(t, "runs-save", "--dir", dir, "--runs", runs); code != 0 || !strings.Contains(out, "unchanged") {
+	if code, out, _ := runMonitorCmd(t, "runs-save", "--metrics-dir", dir, "--runs", runs); code != 0 || !strings.Contains(out, "unchanged") {
 		t.Errorf("second runs-save: got exit %d %q, want 0 and unchanged", code, out)
 	}
 	code, out, _ = runMonitorCmd(t, "runs", "--runs", runs)
@@ -101,7 +101,7 @@ func TestRunsAndDiffCommands(t *testing.T) {
 	os.WriteFile(path, data, 0o644)
 
 	for _, args := range [][]string{{"previous"}, {}, {"--run", name}} {
-		code, out, errOut := runMonitorCmd(t, append([]string{"metrics-diff", "--dir", dir, "--runs", runs}, args...)...)
+		code, out, errOut := runMonitorCmd(t, append([]string{"metrics-diff", "--metrics-dir", dir, "--runs", runs}, args...)...)
 		if code != 0 {
 			t.Fatalf("metrics-diff %v: got exit %d (%s)", args, code, errOut)
 		}
@@ -114,7 +114,7 @@ func TestRunsAndDiffCommands(t *testing.T) {
 			t.Errorf("metrics-diff %v: shows an unchanged param without --all", args)
 		}
 	}
-	code, out, _ = runMonitorCmd(t, "metrics-diff", "--dir", dir, "--runs", runs, "--all", "--json")
+	code, out, _ = runMonitorCmd(t, "metrics-diff", "--metrics-dir", dir, "--runs", runs, "--all", "--json")
 	var d struct {
 		Changes []struct {
 			Key     string
@@ -141,7 +141,7 @@ func TestRunsAndDiffCommands(t *testing.T) {
 		{"HEAD~1"},
 		{"--run", "no-such-run"},
 	} {
-		if code, _, errOut := runMonitorCmd(t, append([]string{"metrics-diff", "--dir", dir, "--runs", runs}, args...)...); code != 2 {
+		if code, _, errOut := runMonitorCmd(t, append([]string{"metrics-diff", "--metrics-dir", dir, "--runs", runs}, args...)...); code != 2 {
 			t.Errorf("metrics-diff %v: got exit %d (%s), want 2", args, code, errOut)
 		}
 	}
@@ -150,7 +150,7 @@ func TestRunsAndDiffCommands(t *testing.T) {
 func TestReportCommand(t *testing.T) {
 	dir := monitorFixtures(t)
 	out := filepath.Join(t.TempDir(), "reports")
-	code, stdout, stderr := runMonitorCmd(t, "report", "--dir", dir, "--runs", filepath.Join(out, "none"),
+	code, stdout, stderr := runMonitorCmd(t, "report", "--metrics-dir", dir, "--runs", filepath.Join(out, "none"),
 		"--processed", filepath.Join(out, "none"), "--out", out)
 	if code != 0 {
 		t.Fatalf("got exit %d (%s)", code, stderr)

@@ -2,28 +2,34 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/moviegenie/pipeline/pkg/stages"
 )
 
 func init() {
 	register(&cli.Command{
 		Name:  "why",
 		Usage: "explain, from `make -n --debug=b TARGET` on stdin, why TARGET would be rebuilt",
+		Description: `make why T=<stage or file> pipes Make's basic debug output of a dry run
+here. The answer lists the stages (and binaries) that would run, in
+order, each with its reasons: a newer input, a rebuilt binary (its code
+changed), a stage before it that reruns, and, from the stage's stamp, the
+params keys that changed or the outputs deleted or changed since it ran.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "target", Usage: "the target asked about"},
-			&cli.StringFlag{Name: "stamps", Value: "build/params", Usage: "params stamp directory"},
+			stateFlag,
 		},
 		Action: func(c *cli.Context) error {
-			return explain(c.App.Writer, os.Stdin, c.String("target"), c.String("stamps"))
+			return explain(c.App.Writer, os.Stdin, c.String("target"), c.String(stateFlag.Name))
 		},
 	})
 }
@@ -32,27 +38,30 @@ var (
 	newerRe   = regexp.MustCompile(`Prerequisite '([^']+)' is newer than target '([^']+)'`)
 	missingRe = regexp.MustCompile(`File '([^']+)' does not exist`)
 	remakeRe  = regexp.MustCompile(`Must remake target '([^']+)'`)
+	upToDate  = regexp.MustCompile(`is up to date|Nothing to be done`)
 )
 
-// explain turns GNU Make's basic debug output into a list of the targets
-// that would be remade, each with its reasons, and spells out param changes
-// from the stamp files' previous versions.
-func explain(w io.Writer, r io.Reader, target, stamps string) error {
+// explain turns GNU Make's basic debug output into the list of stages and
+// binaries that would be remade, each with its reasons.
+func explain(w io.Writer, r io.Reader, target, state string) error {
 	reasons := map[string][]string{}
 	var order []string
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if m := newerRe.FindStringSubmatch(line); m != nil {
-			reasons[m[2]] = append(reasons[m[2]], describeNewer(m[1], stamps))
-		} else if m := missingRe.FindStringSubmatch(line); m != nil {
-			reasons[m[1]] = append(reasons[m[1]], "it does not exist")
+		switch m := newerRe.FindStringSubmatch(line); {
+		case m != nil:
+			reasons[m[2]] = append(reasons[m[2]], describeNewer(m[1], state)...)
+			continue
+		}
+		if m := missingRe.FindStringSubmatch(line); m != nil {
+			reasons[m[1]] = append(reasons[m[1]], missingReason(m[1], state))
 		} else if m := remakeRe.FindStringSubmatch(line); m != nil {
-			if !contains(order, m[1]) {
+			if !slices.Contains(order, m[1]) {
 				order = append(order, m[1])
 			}
-		} else if strings.HasPrefix(line, "make: ") && strings.Contains(line, "up to date") || strings.Contains(line, "Nothing to be done") {
+		} else if strings.HasPrefix(line, "make") && upToDate.MatchString(line) && len(order) == 0 {
 			fmt.Fprintf(w, "%s is up to date: nothing would be rebuilt\n", target)
 			return nil
 		}
@@ -62,10 +71,12 @@ func explain(w io.Writer, r io.Reader, target, stamps string) error {
 	}
 	var shown []string
 	for _, t := range order {
-		if strings.HasPrefix(t, "build/") {
-			continue // internal bookkeeping, explained through its dependents
+		if name, ok := stageOf(t, state); ok {
+			shown = append(shown, "stage "+name)
+			reasons["stage "+name] = reasons[t]
+		} else if strings.HasPrefix(t, "bin/") || (t == target && !strings.HasPrefix(t, "build/")) {
+			shown = append(shown, t)
 		}
-		shown = append(shown, t)
 	}
 	if len(shown) == 0 {
 		fmt.Fprintf(w, "%s is up to date: nothing would be rebuilt\n", target)
@@ -75,7 +86,7 @@ func explain(w io.Writer, r io.Reader, target, stamps string) error {
 	for _, t := range shown {
 		rs := reasons[t]
 		if len(rs) == 0 {
-			rs = []string{"a prerequisite will be rebuilt first"}
+			rs = []string{"something it needs is rebuilt first"}
 		}
 		fmt.Fprintf(w, "  %s\n", t)
 		for _, r := range dedupe(rs) {
@@ -85,92 +96,45 @@ func explain(w io.Writer, r io.Reader, target, stamps string) error {
 	return nil
 }
 
-// describeNewer says why a newer prerequisite matters; for a params stamp it
-// lists the keys whose values changed.
-func describeNewer(prereq, stamps string) string {
-	if strings.HasPrefix(prereq, stamps+"/") && strings.HasSuffix(prereq, ".json") {
-		section := strings.TrimSuffix(filepath.Base(prereq), ".json")
-		changes := paramChanges(strings.TrimSuffix(prereq, ".json")+".used.json", prereq)
-		if len(changes) == 0 {
-			return fmt.Sprintf("params section %s changed", section)
+// stageOf recognises a stage's record (<state>/NAME.json).
+func stageOf(path, state string) (string, bool) {
+	if filepath.Dir(path) != filepath.Clean(state) || !strings.HasSuffix(path, ".json") {
+		return "", false
+	}
+	return strings.TrimSuffix(filepath.Base(path), ".json"), true
+}
+
+func missingReason(path, state string) string {
+	if _, ok := stageOf(path, state); ok {
+		return "it has not run yet (or its last run did not finish)"
+	}
+	return path + " does not exist"
+}
+
+// describeNewer says why a newer prerequisite matters: a stamp gives the
+// reasons the stage check found, a record says a stage before it reruns.
+func describeNewer(prereq, state string) []string {
+	if filepath.Dir(prereq) == filepath.Clean(state) && strings.HasSuffix(prereq, ".stamp") {
+		name := strings.TrimSuffix(filepath.Base(prereq), ".stamp")
+		st, ok := stages.ReadStamp(state, name)
+		if !ok || len(st.Reasons) == 0 {
+			return []string{"its stamp is newer (params or outputs changed)"}
 		}
-		return fmt.Sprintf("params section %s changed: %s", section, strings.Join(changes, ", "))
+		return st.Reasons
+	}
+	if name, ok := stageOf(prereq, state); ok {
+		return []string{fmt.Sprintf("stage %s, whose outputs it reads, reruns (or ran since)", name)}
 	}
 	if strings.HasPrefix(prereq, "bin/") {
-		return fmt.Sprintf("%s is newer (its code changed)", prereq)
+		return []string{fmt.Sprintf("%s is newer (its code changed)", prereq)}
 	}
-	return fmt.Sprintf("%s is newer", prereq)
-}
-
-func paramChanges(oldPath, newPath string) []string {
-	load := func(p string) map[string]string {
-		out := map[string]string{}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return out
-		}
-		var tree map[string]any
-		if json.Unmarshal(data, &tree) != nil {
-			return out
-		}
-		flatten("", tree, out)
-		return out
-	}
-	old, cur := load(oldPath), load(newPath)
-	var keys []string
-	for k := range old {
-		keys = append(keys, k)
-	}
-	for k := range cur {
-		if _, ok := old[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	var out []string
-	for _, k := range keys {
-		o, okO := old[k]
-		n, okN := cur[k]
-		switch {
-		case !okO:
-			out = append(out, fmt.Sprintf("%s added (%s)", k, n))
-		case !okN:
-			out = append(out, fmt.Sprintf("%s removed (was %s)", k, o))
-		case o != n:
-			out = append(out, fmt.Sprintf("%s %s -> %s", k, o, n))
-		}
-	}
-	return out
-}
-
-func flatten(prefix string, v any, out map[string]string) {
-	if m, ok := v.(map[string]any); ok {
-		for k, sub := range m {
-			key := k
-			if prefix != "" {
-				key = prefix + "." + k
-			}
-			flatten(key, sub, out)
-		}
-		return
-	}
-	b, _ := json.Marshal(v)
-	out[prefix] = string(b)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return []string{fmt.Sprintf("%s is newer", prereq)}
 }
 
 func dedupe(list []string) []string {
 	var out []string
 	for _, s := range list {
-		if !contains(out, s) {
+		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
