@@ -1,0 +1,84 @@
+package main
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/moviegenie/pipeline/pkg/cliapp"
+	"github.com/moviegenie/pipeline/pkg/params"
+	"github.com/moviegenie/pipeline/pkg/semantic"
+	"github.com/moviegenie/pipeline/pkg/serve/appstore"
+	"github.com/moviegenie/pipeline/pkg/serve/modelset"
+)
+
+// docSource is this package's doc.go, whose package comment is the manual.
+//
+//go:embed doc.go
+var docSource string
+
+var appDBFlag = &cli.StringFlag{Name: "app-db", Value: "data/app/app.db", Usage: "the app's own store of users and ratings `FILE`"}
+
+func main() { cliapp.Main(newApp()) }
+
+func newApp() *cli.App {
+	app := cliapp.NewApp("serve", "the Movie Genie application: JSON API and web page over the database and live models")
+	app.UsageText = "serve [--params FILE]... [--set KEY=VALUE]... [run|export|loadtest] [flags]"
+	app.Description = cliapp.Manual(docSource)
+	run := runCommand()
+	app.Commands = []*cli.Command{run, exportCommand()}
+	app.Flags = append(app.Flags, run.Flags...)
+	app.Action = run.Action
+	return app
+}
+
+func exportCommand() *cli.Command {
+	out := &cli.StringFlag{Name: "out", Value: appstore.DefaultExportPath, Usage: "CSV `FILE` to write"}
+	return &cli.Command{
+		Name:  "export",
+		Usage: "write the app's ratings as CSV for data_processing.extra_ratings",
+		Flags: []cli.Flag{appDBFlag, out},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return cliapp.Usagef("unexpected argument %q", c.Args().First())
+			}
+			if _, err := os.Stat(c.String(appDBFlag.Name)); err != nil {
+				return fmt.Errorf("app store %s: %w (run the app first: make serve)", c.String(appDBFlag.Name), err)
+			}
+			st, err := appstore.Open(c.String(appDBFlag.Name))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			n, err := st.Export(c.String(out.Name))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.App.Writer, "serve: %d app ratings -> %s\n", n, c.String(out.Name))
+			return nil
+		},
+	}
+}
+
+// searchConfig reads the semantic search weights as `semantic search`
+// does: the params files (params.yaml by default, skipped if it does not
+// exist and --params was not given) over the index's own config.
+func searchConfig(c *cli.Context) (modelset.SearchConfig, error) {
+	files := c.StringSlice(cliapp.ParamsFlag.Name)
+	if !c.IsSet(cliapp.ParamsFlag.Name) && len(files) > 0 {
+		if _, err := os.Stat(files[0]); errors.Is(err, fs.ErrNotExist) {
+			files = nil
+		}
+	}
+	p, err := params.Load(files, c.StringSlice(cliapp.SetFlag.Name))
+	if err != nil {
+		return nil, &cliapp.UsageError{Err: err}
+	}
+	return func(ix *semantic.Index) (semantic.Config, error) {
+		return semantic.DecodeConfig(p, ix.BuildConfig())
+	}, nil
+}

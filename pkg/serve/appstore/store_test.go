@@ -1,0 +1,70 @@
+package appstore
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStoreDurableAndExport(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app", "app.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Unix(1700000000, 0)
+	s.now = func() time.Time { clock = clock.Add(time.Second); return clock }
+	u, err := s.CreateUser(User{Age: 30, Gender: "F"}, 944)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.ID != 944 {
+		t.Errorf("got user id %d, want 944", u.ID)
+	}
+	u2, _ := s.CreateUser(User{}, 944)
+	if u2.ID != 945 {
+		t.Errorf("got second user id %d, want 945", u2.ID)
+	}
+	for _, r := range []struct {
+		user, movie int32
+		rating      int
+	}{{42, 50, 4}, {944, 1, 3}, {42, 50, 5}, {42, 7, 2}} {
+		if _, err := s.AddRating(r.user, r.movie, r.rating); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.AddRating(42, 8, 6); err == nil {
+		t.Error("got no error for rating 6")
+	}
+	s.Close()
+
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if rs := s.Ratings(42); len(rs) != 2 || rs[0].MovieID != 50 || rs[0].Rating != 5 || rs[1].MovieID != 7 {
+		t.Errorf("got user 42's ratings %+v, want movie 50 rated 5 (re-rated: the latest counts, at its time) then 7", rs)
+	}
+	if got, ok := s.User(944); !ok || got.Age != 30 || got.Gender != "F" {
+		t.Errorf("got user 944 = %+v, %v after reopening", got, ok)
+	}
+	out := filepath.Join(t.TempDir(), "raw", "app_ratings.csv")
+	n, err := s.Export(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "user_id,movie_id,rating,timestamp\n42,50,5,1700000005\n42,7,2,1700000006\n944,1,3,1700000004\n"
+	if string(data) != want || n != 3 {
+		t.Errorf("got %d ratings:\n%s\nwant 3:\n%s", n, data, want)
+	}
+	if es, _ := os.ReadDir(filepath.Dir(out)); len(es) != 1 || strings.Contains(es[0].Name(), "tmp") {
+		t.Errorf("got %v in the export directory, want only the CSV", es)
+	}
+}

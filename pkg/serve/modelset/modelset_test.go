@@ -1,0 +1,76 @@
+package modelset
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/serve/catalog"
+	"github.com/moviegenie/pipeline/pkg/serve/servetest"
+)
+
+// TestBatchedScoresEqualSingle checks that BERT4Rec scores computed in
+// concurrent batches equal those computed one history at a time.
+func TestBatchedScoresEqualSingle(t *testing.T) {
+	s, err := Load(Files(servetest.Files(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hists [][]int32
+	for _, u := range s.Catalog.Users[:24] {
+		p := s.NewProfile(u.ID, nil, s.profileDemo(u))
+		hists = append(hists, p.MovieIDs())
+	}
+	want := make([][]float32, len(hists))
+	for i, h := range hists {
+		want[i] = s.BERT4Rec.Score(h)
+	}
+	got := make([][]float32, len(hists))
+	var wg sync.WaitGroup
+	for i, h := range hists {
+		wg.Add(1)
+		go func() { defer wg.Done(); got[i] = s.BERT4Rec.Score(h) }()
+	}
+	wg.Wait()
+	for i := range hists {
+		for j := range want[i] {
+			if d := got[i][j] - want[i][j]; d > 1e-4 || d < -1e-4 {
+				t.Fatalf("history %d movie %d: got %v batched, want %v", i, j, got[i][j], want[i][j])
+			}
+		}
+	}
+	batches, scored := s.BERT4Rec.Stats()
+	if scored != int64(2*len(hists)) || batches >= scored {
+		t.Errorf("got %d passes for %d histories, want fewer passes than histories", batches, scored)
+	}
+}
+
+// TestRecommendNeverSeen checks that no model recommends a movie of the
+// history, app ratings included.
+func TestRecommendNeverSeen(t *testing.T) {
+	s, err := Load(Files(servetest.Files(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := s.Catalog.Users[41]
+	app := []catalog.Rating{{MovieID: 50, Rating: 5, Split: "app"}, {MovieID: 181, Rating: 4, Split: "app"}}
+	p := s.NewProfile(u.ID, app, s.profileDemo(u))
+	for _, model := range Models {
+		res, err := s.Recommend(p, model, 100, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Items) != 100 {
+			t.Errorf("%s: got %d items, want 100", model, len(res.Items))
+		}
+		for _, it := range res.Items {
+			if p.Seen[it.Movie.ID] {
+				t.Errorf("%s: recommended movie %d of the history", model, it.Movie.ID)
+			}
+		}
+	}
+	if _, err := s.Recommend(p, "nope", 5, nil); err == nil {
+		t.Error("got no error for an unknown model")
+	}
+	_ = fmt.Sprint()
+}
