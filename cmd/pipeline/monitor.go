@@ -157,7 +157,11 @@ func showMetrics(w io.Writer, dir string, asJSON bool) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(monitor.Summarize(snap))
 	}
-	return writeTables(w, monitor.StageTable(snap), monitor.ModelTable(snap), monitor.CurveTable(snap), monitor.RowsTable(snap))
+	tables := []*monitor.Table{monitor.StageTable(snap), monitor.ModelTable(snap), monitor.CurveTable(snap), monitor.RowsTable(snap)}
+	if q := monitor.QualityTable(snap); q != nil {
+		tables = append(tables, q)
+	}
+	return writeTables(w, tables...)
 }
 
 func diffMetrics(w io.Writer, dir, runsDir, rev, run string, all, asJSON bool) error {
