@@ -318,6 +318,12 @@ test:
 bench:
 	$(GO) test $(if $(BLAS_TAGS),-tags '$(BLAS_TAGS)') -run '^$$' -bench . -count 5 ./pkg/...
 
+.PHONY: quality
+#? quality: train every model with seeds 42, 43, 44 under both splits (temporal, and leave-one-out
+#?          with params-loo.yaml) in build/quality/, mean and sd in metrics/quality.json; long, resumes
+quality: bin/quality bin/process bin/features bin/train-bert4rec bin/train-twotower $(RAW)
+	bin/quality $(PARAMS_ARGS) --loo-params params-loo.yaml --raw $(RAW_DIR) --bin bin --out build/quality --metrics metrics/quality.json
+
 .PHONY: metrics metrics-diff plots report runs
 #? metrics: one table over all stages and models (like dvc metrics show)
 metrics: bin/pipeline
