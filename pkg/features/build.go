@@ -75,7 +75,7 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 	st := &out.Stats
 	st.Genres = len(genreNames)
 	for _, g := range genreNames {
-		if g != "unknown" && len(words[g]) == 0 {
+		if !NoGenre(g) && len(words[GenreKey(g)]) == 0 {
 			st.UncuratedGenres = append(st.UncuratedGenres, g)
 		}
 	}

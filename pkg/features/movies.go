@@ -153,7 +153,7 @@ func DecadeIdx(year *int32) int32 {
 var genreWordsText string
 
 // GenreWords parses genre_words.txt: the curated descriptive words of each
-// genre, by genre name.
+// genre, by GenreKey of the genre name (look them up with GenreKey(name)).
 func GenreWords() (map[string][]string, error) {
 	return parseGenreWords(genreWordsText)
 }
@@ -170,23 +170,24 @@ func parseGenreWords(text string) (map[string][]string, error) {
 		if !ok || name == "" {
 			return nil, fmt.Errorf("genre_words.txt line %d: want \"Genre: word word ...\"", n+1)
 		}
-		if _, dup := out[name]; dup {
+		key := GenreKey(name)
+		if _, dup := out[key]; dup {
 			return nil, fmt.Errorf("genre_words.txt line %d: genre %q appears twice", n+1, name)
 		}
-		out[name] = strings.Fields(words)
+		out[key] = strings.Fields(words)
 	}
 	return out, nil
 }
 
 // movieDocument is what the text encoder is fitted on for one movie: two
 // fields, the clean title (weight titleWeight) and the descriptors (weight
-// 1): the genre names (not "unknown"), the decade ("1990s 90s") and the
+// 1): the genre names (not a NoGenre name), the decade ("1990s 90s") and the
 // curated words of each genre. The year itself is left out: a title query
 // such as "Fargo (1996)" would otherwise pull towards every 1996 movie.
 func movieDocument(title string, genres []string, year *int32, words map[string][]string, titleWeight float64) textembed.Document {
 	var desc []string
 	for _, g := range genres {
-		if g != "unknown" {
+		if !NoGenre(g) {
 			desc = append(desc, g)
 		}
 	}
@@ -195,7 +196,7 @@ func movieDocument(title string, genres []string, year *int32, words map[string]
 		desc = append(desc, fmt.Sprintf("%ds %02ds", d, d%100))
 	}
 	for _, g := range genres {
-		desc = append(desc, words[g]...)
+		desc = append(desc, words[GenreKey(g)]...)
 	}
 	return textembed.Document{
 		{Text: CleanTitle(title), Weight: titleWeight},

@@ -2,7 +2,6 @@ package features
 
 import (
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -130,19 +129,21 @@ func TestGenreWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	keys := map[string]bool{}
 	for _, g := range mlGenres {
+		keys[GenreKey(g)] = true
 		if g == "unknown" {
-			if len(words[g]) != 0 {
-				t.Errorf("the unknown genre has words %v, want none", words[g])
+			if len(words[GenreKey(g)]) != 0 {
+				t.Errorf("the unknown genre has words %v, want none", words[GenreKey(g)])
 			}
 			continue
 		}
-		if len(words[g]) < 5 {
-			t.Errorf("genre %s: got %d curated words, want at least 5", g, len(words[g]))
+		if len(words[GenreKey(g)]) < 5 {
+			t.Errorf("genre %s: got %d curated words, want at least 5", g, len(words[GenreKey(g)]))
 		}
 	}
 	for g, ws := range words {
-		if !slices.Contains(mlGenres, g) {
+		if !keys[g] {
 			t.Errorf("genre_words.txt names %q, not a MovieLens genre", g)
 		}
 		seen := map[string]bool{}
@@ -164,7 +165,7 @@ func TestGenreWords(t *testing.T) {
 }
 
 func TestMovieDocument(t *testing.T) {
-	words := map[string][]string{"Horror": {"scary"}, "Comedy": {"funny"}}
+	words := map[string][]string{"horror": {"scary"}, "comedy": {"funny"}} // by GenreKey
 	doc := movieDocument("Scream, The (1996)", []string{"Comedy", "Horror"}, i32(1996), words, 2)
 	want := textembed.Document{{Text: "The Scream", Weight: 2}, {Text: "Comedy Horror 1990s 90s funny scary", Weight: 1}}
 	if !reflect.DeepEqual(doc, want) {
@@ -174,5 +175,43 @@ func TestMovieDocument(t *testing.T) {
 	want = textembed.Document{{Text: "unknown", Weight: 1}, {Text: "", Weight: 1}}
 	if !reflect.DeepEqual(doc, want) {
 		t.Errorf("got %+v, want %+v", doc, want)
+	}
+}
+
+func TestGenreKey(t *testing.T) {
+	for _, c := range []struct {
+		name, want string
+		none       bool
+	}{
+		{"Children's", "children", false},
+		{"Children", "children", false},
+		{"Sci-Fi", "scifi", false},
+		{"Film-Noir", "filmnoir", false},
+		{"IMAX", "imax", false},
+		{" Comédie ", "comédie", false},
+		{"unknown", "unknown", true},
+		{"(no genres listed)", "nogenreslisted", true},
+	} {
+		if got := GenreKey(c.name); got != c.want {
+			t.Errorf("GenreKey(%q): got %q, want %q", c.name, got, c.want)
+		}
+		if got := NoGenre(c.name); got != c.none {
+			t.Errorf("NoGenre(%q): got %v, want %v", c.name, got, c.none)
+		}
+	}
+	words, err := GenreWords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ML-25M spells the genre "Children": it gets the curated words of
+	// ML-100K's "Children's".
+	a := movieDocument("Toy Story (1995)", []string{"Children's"}, nil, words, 1)
+	b := movieDocument("Toy Story (1995)", []string{"Children"}, nil, words, 1)
+	if !strings.HasSuffix(a[1].Text, b[1].Text[len("Children"):]) || len(b[1].Text) < 20 {
+		t.Errorf("got descriptors %q for Children, want the curated words of Children's (%q)", b[1].Text, a[1].Text)
+	}
+	c := movieDocument("X (2001)", []string{"(no genres listed)"}, nil, words, 1)
+	if c[1].Text != "" {
+		t.Errorf("got descriptors %q for (no genres listed), want none", c[1].Text)
 	}
 }

@@ -496,10 +496,7 @@ func (h topK) sorted() []neighbour {
 // finish derives the lookup tables that are not stored (used by both
 // Build and Load) and fills the stats.
 func (ix *Index) finish() error {
-	ix.genreIdx = make(map[string]int, len(ix.genres))
-	for i, g := range ix.genres {
-		ix.genreIdx[g] = i
-	}
+	ix.genreIdx = genreLookup(ix.genres)
 	ix.byID = make(map[int32]int, len(ix.movies))
 	ix.latest = 0
 	for i, m := range ix.movies {

@@ -2,13 +2,18 @@ package semantic
 
 import (
 	"math"
+
+	"github.com/moviegenie/pipeline/pkg/features"
 	"slices"
 	"strconv"
 	"strings"
 )
 
 // genreCues are the words and two-word phrases of a query that ask for a
-// genre, by MovieLens genre name. Only unambiguous cues are here: weaker
+// genre, by MovieLens genre name (matched to the data's genres by
+// features.GenreKey, so "Children's" also finds ML-25M's "Children").
+// Beyond these, a query word that is itself the key of one of the data's
+// genres ("imax", or a genre of the user's own csv data) asks for it. Only unambiguous cues are here: weaker
 // descriptive words ("space", "detective", "love") are left to the text
 // embedding, whose movie documents carry the curated genre words of the
 // features stage. "wars" is deliberately not a War cue ("Star Wars").
@@ -36,6 +41,18 @@ var genreCues = map[string][]string{
 	"thriller": {"Thriller"}, "thrillers": {"Thriller"}, "suspense": {"Thriller"}, "suspenseful": {"Thriller"},
 	"war":     {"War"},
 	"western": {"Western"}, "westerns": {"Western"}, "cowboy": {"Western"}, "cowboys": {"Western"},
+}
+
+// genreLookup maps the features.GenreKey of each genre name to its index;
+// "no genre" names (features.NoGenre) are left out: never asked for.
+func genreLookup(names []string) map[string]int {
+	idx := make(map[string]int, len(names))
+	for i, g := range names {
+		if !features.NoGenre(g) {
+			idx[features.GenreKey(g)] = i
+		}
+	}
+	return idx
 }
 
 // decadeWords name decades in words.
@@ -74,7 +91,7 @@ func parseIntent(ws []string, genreIdx map[string]int, isTitleWord func(string) 
 	asked := map[int]bool{}
 	addGenres := func(names []string) {
 		for _, n := range names {
-			if g, ok := genreIdx[n]; ok {
+			if g, ok := genreIdx[features.GenreKey(n)]; ok {
 				asked[g] = true
 			}
 		}
@@ -92,6 +109,11 @@ func parseIntent(ws []string, genreIdx map[string]int, isTitleWord func(string) 
 		w := ws[i]
 		if gs, ok := genreCues[w]; ok {
 			addGenres(gs)
+			in.consumed[i] = true
+			continue
+		}
+		if g, ok := genreIdx[w]; ok {
+			asked[g] = true
 			in.consumed[i] = true
 			continue
 		}

@@ -6,20 +6,14 @@ import (
 )
 
 func TestParseIntent(t *testing.T) {
-	genreIdx := map[string]int{}
-	for i, g := range []string{"unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
+	genreNames := []string{"unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
 		"Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance",
-		"Sci-Fi", "Thriller", "War", "Western"} {
-		genreIdx[g] = i
-	}
+		"Sci-Fi", "Thriller", "War", "Western"}
+	genreIdx := genreLookup(genreNames)
 	names := func(gs []int) []string {
 		var out []string
 		for _, g := range gs {
-			for n, i := range genreIdx {
-				if i == g {
-					out = append(out, n)
-				}
-			}
+			out = append(out, genreNames[g])
 		}
 		slices.Sort(out)
 		return out
@@ -107,6 +101,29 @@ func TestEraScore(t *testing.T) {
 	for _, tt := range tests {
 		if got := eraScore(tt.year, e, tt.tol); got < tt.want-1e-12 || got > tt.want+1e-12 {
 			t.Errorf("eraScore(%d, 1990-1999, %v) = %v, want %v", tt.year, tt.tol, got, tt.want)
+		}
+	}
+}
+
+// TestParseIntentDataGenres: genres come from the data. ML-25M spells
+// "Children" and adds IMAX; "(no genres listed)" is never asked for.
+func TestParseIntentDataGenres(t *testing.T) {
+	genreNames := []string{"(no genres listed)", "Action", "Children", "IMAX", "Sci-Fi"}
+	genreIdx := genreLookup(genreNames)
+	isTitle := func(string) bool { return false }
+	tests := []struct {
+		q    string
+		want []int
+	}{
+		{"movies for kids", []int{2}},
+		{"imax sci fi", []int{3, 4}},
+		{"no genres listed", nil},
+		{"unknown", nil},
+	}
+	for _, tt := range tests {
+		in := parseIntent(words(tt.q), genreIdx, isTitle, 2019)
+		if !slices.Equal(in.genres, tt.want) {
+			t.Errorf("%q: got genres %v, want %v", tt.q, in.genres, tt.want)
 		}
 	}
 }

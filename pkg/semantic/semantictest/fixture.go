@@ -141,7 +141,7 @@ func Inputs() ([]tables.Genre, []tables.Rating, []tables.Sequence, []features.Mo
 				}
 			}
 			desc = append(desc, g)
-			desc = append(desc, words[g]...)
+			desc = append(desc, words[features.GenreKey(g)]...)
 		}
 		y, _ := features.TitleYear(m.Title)
 		year := int32(y)
