@@ -27,7 +27,7 @@ func init() {
 		fill:  fillDemographics,
 		form:  "--age/--gender/--occupation[/--zip] (twotower)",
 		usageErrors: []error{twotower.ErrUnknownUser, twotower.ErrUnknownMovie, twotower.ErrUnknownGender,
-			twotower.ErrUnknownOccupation, twotower.ErrBadAge, twotower.ErrBadQuery, twotower.ErrBadK},
+			twotower.ErrUnknownOccupation, twotower.ErrBadAge, twotower.ErrBadQuery, twotower.ErrBadK, twotower.ErrNoDemographics},
 	})
 }
 

@@ -29,20 +29,23 @@ type Output struct {
 
 // Stats are the figures of a Build for the metrics file.
 type Stats struct {
-	Movies            int             `json:"movies"`
-	Users             int             `json:"users"`
-	Genres            int             `json:"genres"`
-	MaskIdx           int32           `json:"mask_idx"`
-	MoviesNoYear      int             `json:"movies_without_year"`
-	MoviesNoHistory   int             `json:"movies_without_train_interactions"`
-	TrainInteractions int             `json:"train_interactions"`
-	ValInteractions   int             `json:"validation_interactions"`
-	Windows           int             `json:"windows"`
-	WindowLengthMean  float64         `json:"window_length_mean"`
-	DroppedItems      int             `json:"items_dropped_by_windowing"`
-	Text              textembed.Stats `json:"text_encoder"`
-	TextSeconds       float64         `json:"text_encoder_seconds"`
-	UncuratedGenres   []string        `json:"genres_without_curated_words"`
+	Movies int `json:"movies"`
+	Users  int `json:"users"`
+	Genres int `json:"genres"`
+	// UsersWithDemographics counts users with a known gender or age
+	// (HasDemographics); 0 for every release but ML-100K and ML-1M.
+	UsersWithDemographics int             `json:"users_with_demographics"`
+	MaskIdx               int32           `json:"mask_idx"`
+	MoviesNoYear          int             `json:"movies_without_year"`
+	MoviesNoHistory       int             `json:"movies_without_train_interactions"`
+	TrainInteractions     int             `json:"train_interactions"`
+	ValInteractions       int             `json:"validation_interactions"`
+	Windows               int             `json:"windows"`
+	WindowLengthMean      float64         `json:"window_length_mean"`
+	DroppedItems          int             `json:"items_dropped_by_windowing"`
+	Text                  textembed.Stats `json:"text_encoder"`
+	TextSeconds           float64         `json:"text_encoder_seconds"`
+	UncuratedGenres       []string        `json:"genres_without_curated_words"`
 	// TitleQuery figures (see TitleQuery): the 20 most-rated movies found
 	// from their own title among those 20, and the 100 most-rated among
 	// all movies.
@@ -108,7 +111,7 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 		if i > 0 && u.UserID == users[i-1].UserID {
 			return nil, fmt.Errorf("%s: column user_id: user %d appears twice", UsersFile, u.UserID)
 		}
-		if _, ok := occIdx[u.Occupation]; !ok {
+		if _, ok := occIdx[u.Occupation]; !ok && u.Occupation != "" {
 			return nil, fmt.Errorf("%s: column occupation: user %d has occupation %q, not in %s", UsersFile, u.UserID, u.Occupation, OccupationsFile)
 		}
 		userIdx[u.UserID] = int32(i)
@@ -199,6 +202,9 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 			AgeBucket: AgeBucket(u.Age), OccupationIdx: occIdx[u.Occupation], ZipRegionIdx: ZipRegion(u.ZipCode),
 			NTrain: int32(len(h.train)), NVal: int32(len(h.val)), MeanRating: float32(mean), GenreAffinity: aff,
 		})
+		if HasDemographics(out.UserFeatures[ui]) {
+			st.UsersWithDemographics++
+		}
 
 		seq := TrainSequence{UserIdx: int32(ui), UserID: u.UserID, Items: make([]int32, len(h.train)), ValItems: make([]int32, len(h.val))}
 		for p, r := range h.train {

@@ -232,6 +232,25 @@ func TestBuildValues(t *testing.T) {
 			t.Errorf("text embedding %d differs from the encoder's", i)
 		}
 	}
+	if o.Stats.UsersWithDemographics != 2 {
+		t.Errorf("got %d users with demographics, want 2", o.Stats.UsersWithDemographics)
+	}
+
+	// Without demographics (most releases): no gender, age, occupation or
+	// zip code; the users still get features, flagged as having none.
+	in.Users = []tables.User{{UserID: 3}, {UserID: 1}}
+	o, err = Build(in, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range o.UserFeatures {
+		if HasDemographics(u) || u.OccupationIdx != 0 || u.ZipRegionIdx != NumZipRegions-1 {
+			t.Errorf("user %d without demographics: got %+v, want gender other, age 0, occupation 0, zip region %d", u.UserID, u, NumZipRegions-1)
+		}
+	}
+	if o.Stats.UsersWithDemographics != 0 {
+		t.Errorf("got %d users with demographics, want 0", o.Stats.UsersWithDemographics)
+	}
 }
 
 func TestBuildRejectsBadData(t *testing.T) {

@@ -59,7 +59,7 @@ type UserFeature struct {
 	GenderIdx     int32   `parquet:"name=gender_idx, type=INT32"`
 	Age           int32   `parquet:"name=age, type=INT32"`
 	AgeBucket     int32   `parquet:"name=age_bucket, type=INT32"`
-	OccupationIdx int32   `parquet:"name=occupation_idx, type=INT32"` // occupation_id of occupations.parquet
+	OccupationIdx int32   `parquet:"name=occupation_idx, type=INT32"` // occupation_id of occupations.parquet; 0 when the user has none
 	ZipRegionIdx  int32   `parquet:"name=zip_region_idx, type=INT32"`
 	NTrain        int32   `parquet:"name=n_train, type=INT32"` // interactions in the train split
 	NVal          int32   `parquet:"name=n_val, type=INT32"`   // interactions in the validation split

@@ -45,3 +45,11 @@ func GenderIdx(g string) int32 {
 	}
 	return NumGenders - 1
 }
+
+// HasDemographics reports whether a user's features come from real
+// demographics: a known gender or age. Only ML-100K and ML-1M have them;
+// for the other releases (and csv data without a users table) every user
+// has gender "other" and age 0, and the models leave demographics out.
+func HasDemographics(u UserFeature) bool {
+	return u.GenderIdx != NumGenders-1 || u.Age > 0
+}

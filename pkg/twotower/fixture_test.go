@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/moviegenie/pipeline/pkg/eval"
+	"github.com/moviegenie/pipeline/pkg/features"
 	"github.com/moviegenie/pipeline/pkg/tables"
 	"github.com/moviegenie/pipeline/pkg/twotower/fixture"
 )
@@ -23,6 +24,25 @@ type world struct {
 // newWorld builds a fixture of U users and N movies (N >= 12) from seed.
 func newWorld(U, N int, seed uint64) *world {
 	fx := fixture.New(U, N, seed)
+	s, err := eval.NewSplit(fx.Sequences)
+	if err != nil {
+		panic(err)
+	}
+	in, err := Assemble(s, fx.Occupations, fx.MovieFeatures, fx.UserFeatures, fx.TextEmbeddings, fx.TrainSequences, fx.Pairs)
+	if err != nil {
+		panic(err)
+	}
+	return &world{fx: fx, sz: in.Sizes, users: in.Users, movies: in.Movies, occupations: in.Occupations, seqs: fx.Sequences, pairs: in.Pairs}
+}
+
+// newWorldNoDemographics is newWorld for data without demographics (every
+// release but ML-100K and ML-1M): every user has gender "other", age 0.
+func newWorldNoDemographics(U, N int, seed uint64) *world {
+	fx := fixture.New(U, N, seed)
+	for i := range fx.UserFeatures {
+		u := &fx.UserFeatures[i]
+		u.GenderIdx, u.Age, u.AgeBucket, u.OccupationIdx, u.ZipRegionIdx = features.NumGenders-1, 0, 0, 0, features.NumZipRegions-1
+	}
 	s, err := eval.NewSplit(fx.Sequences)
 	if err != nil {
 		panic(err)

@@ -160,6 +160,13 @@ func (m *Model) userForward(ws *towerActs, ub *userBatch, B int, p float32, seed
 	E, F, G, CU := m.Cfg.EmbeddingDim, m.Cfg.FeatureDim, m.Sizes.Genres, m.CU()
 	x := ws.x
 	gather(x, CU, 0, ub.id[:B], m.userEmb.W, E)
+	if m.Sizes.NoDemographics {
+		for i := 0; i < B; i++ {
+			copy(x[i*CU+E:(i+1)*CU], ub.aff[i*G:(i+1)*G])
+		}
+		m.user.forward(ws, B, p, seed)
+		return
+	}
 	gatherOrMean(x, CU, E, ub.gender[:B], m.genderEmb.W, F, func() []float32 { return m.shares(0) })
 	gatherOrMean(x, CU, E+F, ub.age[:B], m.ageEmb.W, F, func() []float32 { return m.shares(1) })
 	gatherOrMean(x, CU, E+2*F, ub.occ[:B], m.occEmb.W, F, func() []float32 { return m.shares(2) })
@@ -175,6 +182,9 @@ func (m *Model) userBackward(ws *towerActs, ub *userBatch, B int, p float32) {
 	E, F, CU := m.Cfg.EmbeddingDim, m.Cfg.FeatureDim, m.CU()
 	m.user.backward(ws, B, p)
 	scatterAdd(m.userEmb.G, ub.id[:B], ws.dx, CU, 0, E)
+	if m.Sizes.NoDemographics {
+		return
+	}
 	scatterAdd(m.genderEmb.G, ub.gender[:B], ws.dx, CU, E, F)
 	scatterAdd(m.ageEmb.G, ub.age[:B], ws.dx, CU, E+F, F)
 	scatterAdd(m.occEmb.G, ub.occ[:B], ws.dx, CU, E+2*F, F)

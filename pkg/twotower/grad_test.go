@@ -73,12 +73,18 @@ func TestGradientWholeModel(t *testing.T) {
 		dropout float64
 		bias    bool
 		uniform int
-	}{{0, true, 0}, {0.3, true, 0}, {0, false, 0}, {0, true, 4}, {0.3, false, 4}} {
-		t.Run(fmt.Sprintf("dropout=%v,bias=%v,uniform=%d", tc.dropout, tc.bias, tc.uniform), func(t *testing.T) {
+		noDemo  bool
+	}{{0, true, 0, false}, {0.3, true, 0, false}, {0, false, 0, false}, {0, true, 4, false}, {0.3, false, 4, false}, {0.3, true, 0, true}} {
+		t.Run(fmt.Sprintf("dropout=%v,bias=%v,uniform=%d,no_demographics=%v", tc.dropout, tc.bias, tc.uniform, tc.noDemo), func(t *testing.T) {
 			cfg := tinyConfig()
 			cfg.Dropout, cfg.ItemBias, cfg.UniformNegatives = tc.dropout, tc.bias, tc.uniform
 			cfg.Temperature = 0.5 // a smooth loss: the formula does not depend on τ
-			m := newTiny(t, cfg, w)
+			ww := *w
+			ww.sz.NoDemographics = tc.noDemo
+			m := newTiny(t, cfg, &ww)
+			if tc.noDemo && (m.P.Get("user.gender_emb") != nil || m.CU() != cfg.EmbeddingDim+ww.sz.Genres) {
+				t.Fatalf("without demographics: got user-tower input width %d, want %d and no gender embedding", m.CU(), cfg.EmbeddingDim+ww.sz.Genres)
+			}
 			rng := rand.New(rand.NewPCG(5, 6))
 			for _, p := range m.P.List { // non-zero biases, so their gradients matter
 				if p.NoDecay {

@@ -33,6 +33,9 @@ func (u *Users) Check(sz Sizes) error {
 		if len(c.v) != U {
 			return fmt.Errorf("users: %d %s values for %d users", len(c.v), c.name, U)
 		}
+		if sz.NoDemographics { // kept in the file, never read
+			continue
+		}
 		for i, x := range c.v {
 			if x < 0 || int(x) >= c.n {
 				return fmt.Errorf("user %d (user_idx %d): %s = %d outside 0..%d", u.UserIDs[i], i, c.name, x, c.n-1)

@@ -14,10 +14,10 @@ import (
 //	B  = pairs in a batch (rows of both towers)
 //	E  = id-embedding width (Config.EmbeddingDim)
 //	F  = feature-embedding width (Config.FeatureDim)
-//	G  = genres (19 for MovieLens)
+//	G  = genres (from genres.parquet: 19 for ML-100K, 20 for ML-25M)
 //	T  = text-embedding width (from text_embeddings.parquet)
 //	P  = projected text width (Config.TextDim)
-//	CU = user-tower input width  E + 4F + G
+//	CU = user-tower input width  E + 4F + G (E + G without demographics)
 //	CI = movie-tower input width E + G + F + P
 //	D  = vector width, the last layer of both MLPs
 
@@ -32,6 +32,11 @@ type Sizes struct {
 	Occupations int `json:"occupations"` // occupation_idx 0..Occupations-1
 	ZipRegions  int `json:"zip_regions"` // zip_region_idx 0..ZipRegions-1
 	Decades     int `json:"decades"`     // decade_idx 0..Decades-1
+	// NoDemographics is set when the data has no user demographics
+	// (every release but ML-100K and ML-1M): the user tower then has no
+	// gender, age, occupation or zip-region embeddings, and a cold-start
+	// query needs a history.
+	NoDemographics bool `json:"no_demographics,omitempty"`
 }
 
 // Validate reports a size that cannot make a model.
@@ -42,6 +47,9 @@ func (s Sizes) Validate() error {
 	}{{"users", s.Users}, {"movies", s.Movies}, {"genres", s.Genres}, {"text_width", s.TextWidth},
 		{"genders", s.Genders}, {"age_buckets", s.AgeBuckets}, {"occupations", s.Occupations},
 		{"zip_regions", s.ZipRegions}, {"decades", s.Decades}} {
+		if s.NoDemographics && (f.name == "genders" || f.name == "age_buckets" || f.name == "occupations" || f.name == "zip_regions") {
+			continue
+		}
 		if f.v < 1 {
 			return fmt.Errorf("model sizes: %s = %d, want >= 1", f.name, f.v)
 		}
@@ -72,7 +80,7 @@ type Model struct {
 
 	userEmb   *nn.Param // [U+1, E] in Emb; row U is the unknown (cold-start) user
 	movieEmb  *nn.Param // [N, E] in Emb
-	genderEmb *nn.Param // [Genders, F]
+	genderEmb *nn.Param // [Genders, F]; this and the next three nil under Sizes.NoDemographics
 	ageEmb    *nn.Param // [AgeBuckets, F]
 	occEmb    *nn.Param // [Occupations, F]
 	zipEmb    *nn.Param // [ZipRegions, F]
@@ -96,7 +104,16 @@ type mlp struct {
 }
 
 // CU is the user-tower input width.
-func (m *Model) CU() int { return m.Cfg.EmbeddingDim + 4*m.Cfg.FeatureDim + m.Sizes.Genres }
+func (m *Model) CU() int { return m.Cfg.EmbeddingDim + m.demoWidth() + m.Sizes.Genres }
+
+// demoWidth is the width of the demographic block of the user tower's
+// input: 4F, or 0 when the data has none.
+func (m *Model) demoWidth() int {
+	if m.Sizes.NoDemographics {
+		return 0
+	}
+	return 4 * m.Cfg.FeatureDim
+}
 
 // CI is the movie-tower input width.
 func (m *Model) CI() int {
@@ -112,7 +129,9 @@ func NewModel(cfg Config, sz Sizes) *Model {
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x74776f74)) // "twot"
 	std := float32(cfg.InitStd)
 	for _, p := range []*nn.Param{m.userEmb, m.genderEmb, m.ageEmb, m.occEmb, m.zipEmb, m.movieEmb, m.decadeEmb} {
-		nn.InitNormal(p.W, std, rng)
+		if p != nil {
+			nn.InitNormal(p.W, std, rng)
+		}
 	}
 	nn.InitXavier(m.textW.W, sz.TextWidth, cfg.TextDim, rng)
 	for _, t := range []*mlp{&m.user, &m.item} {
@@ -175,10 +194,12 @@ func declare(cfg Config, sz Sizes) *Model {
 	m.userEmb = emb.Add("user.id_emb", sz.Users+1, E)
 	m.movieEmb = emb.Add("movie.id_emb", sz.Movies, E)
 	emb.Alloc()
-	m.genderEmb = p.Add("user.gender_emb", sz.Genders, F)
-	m.ageEmb = p.Add("user.age_emb", sz.AgeBuckets, F)
-	m.occEmb = p.Add("user.occupation_emb", sz.Occupations, F)
-	m.zipEmb = p.Add("user.zip_emb", sz.ZipRegions, F)
+	if !sz.NoDemographics {
+		m.genderEmb = p.Add("user.gender_emb", sz.Genders, F)
+		m.ageEmb = p.Add("user.age_emb", sz.AgeBuckets, F)
+		m.occEmb = p.Add("user.occupation_emb", sz.Occupations, F)
+		m.zipEmb = p.Add("user.zip_emb", sz.ZipRegions, F)
+	}
 	m.decadeEmb = p.Add("movie.decade_emb", sz.Decades, F)
 	m.textW = p.Add("movie.text_proj.w", sz.TextWidth, cfg.TextDim)
 	if cfg.ItemBias {

@@ -24,6 +24,9 @@ var (
 	ErrBadAge            = errors.New("bad age")
 	ErrBadQuery          = errors.New("bad query")
 	ErrBadK              = errors.New("k must be at least 1")
+	// ErrNoDemographics: the query gives demographics to a model whose
+	// data had none (Sizes.NoDemographics).
+	ErrNoDemographics = errors.New("this model has no demographic features")
 )
 
 func init() { recommend.Register(Kind, Open) }
@@ -39,7 +42,8 @@ func init() { recommend.Register(Kind, Open) }
 //     row, the genre affinity of the history, and whatever demographics
 //     the query gives; the history is excluded;
 //   - demographics only (Age, Gender, Occupation, ZipCode; cold start):
-//     the unknown-user row, the mean genre affinity and the demographics.
+//     the unknown-user row, the mean genre affinity and the demographics;
+//     refused with ErrNoDemographics when the model's data had none.
 //
 // A demographic the query leaves out (zero Age, empty Gender, Occupation
 // or ZipCode) gets the expected embedding over the known users (the
@@ -146,7 +150,13 @@ func (r *Recommender) query(q recommend.Query) (UserRow, map[int32]bool, error) 
 		}
 		return m.userRow(m.Users, i, false, nil), seen, nil
 	}
+	if m.Sizes.NoDemographics && hasDemographics(q) {
+		return UserRow{}, nil, fmt.Errorf("%w: its training data has no age, gender, occupation or zip code, so there is no demographic cold start; give a history of movie ids instead", ErrNoDemographics)
+	}
 	if len(q.History) == 0 && !hasDemographics(q) {
+		if m.Sizes.NoDemographics {
+			return UserRow{}, nil, fmt.Errorf("%w: give a user id or a history (the model's data has no demographics)", ErrBadQuery)
+		}
 		return UserRow{}, nil, fmt.Errorf("%w: give a user id, a history or demographics (age, gender, occupation, zip code)", ErrBadQuery)
 	}
 	g, a, o, z, err := m.Demographics(q)

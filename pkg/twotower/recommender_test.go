@@ -9,6 +9,7 @@ import (
 
 	"github.com/moviegenie/pipeline/pkg/features"
 	"github.com/moviegenie/pipeline/pkg/recommend"
+	"github.com/moviegenie/pipeline/pkg/twotower/fixture"
 )
 
 func recommendPaths(st *Stage) recommend.Paths {
@@ -153,5 +154,57 @@ func TestRecommendErrors(t *testing.T) {
 				t.Fatalf("got %v, want an error saying %q", err, tc.msg)
 			}
 		})
+	}
+}
+
+// TestNoDemographics: on data without demographics the model has none,
+// survives its file, serves users and histories, and refuses a
+// demographic cold start with a message saying why.
+func TestNoDemographics(t *testing.T) {
+	w := newWorldNoDemographics(24, 18, 8)
+	if !w.sz.NoDemographics {
+		t.Fatal("got sizes with demographics from users that have none")
+	}
+	dir := t.TempDir()
+	processed, feats := writeWorld(t, w, dir)
+	cfg := tinyConfig()
+	cfg.LearningRate, cfg.Epochs = 0.01, 5
+	m := newTiny(t, cfg, w)
+	if _, err := Train(m, w.pairs, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "twotower.bin")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.Sizes.NoDemographics || back.CU() != m.CU() {
+		t.Fatalf("loaded sizes %+v, want no demographics", back.Sizes)
+	}
+	r, err := recommend.Open(Kind, path, recommend.Paths{Processed: processed, Features: feats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []recommend.Query{{UserID: fixture.UserID(3)}, {History: []int32{fixture.MovieID(1), fixture.MovieID(4)}}} {
+		if items, err := r.Recommend(q, 5); err != nil || len(items) != 5 {
+			t.Errorf("query %+v: got %d items, %v; want 5", q, len(items), err)
+		}
+	}
+	for _, tc := range []struct {
+		q        recommend.Query
+		sentinel error
+		msg      string
+	}{
+		{recommend.Query{Age: 30, Gender: "F"}, ErrNoDemographics, "no demographic cold start; give a history"},
+		{recommend.Query{History: []int32{fixture.MovieID(1)}, Occupation: "writer"}, ErrNoDemographics, "has no age, gender, occupation or zip code"},
+		{recommend.Query{}, ErrBadQuery, "give a user id or a history"},
+	} {
+		_, err := r.Recommend(tc.q, 5)
+		if err == nil || !errors.Is(err, tc.sentinel) || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("query %+v: got %v, want an error saying %q", tc.q, err, tc.msg)
+		}
 	}
 }

@@ -84,6 +84,9 @@ func (st *Stage) Run() error {
 	rep.Logf("%d users, %d movies, %d train pairs, E=%d F=%d P=%d user MLP %v movie MLP %v, τ=%g, log-Q weight %g, item bias %v, cold-start rate %g, blas %s",
 		len(s.Users), in.Sizes.Movies, len(in.Pairs), cfg.EmbeddingDim, cfg.FeatureDim, cfg.TextDim, cfg.UserLayers, cfg.ItemLayers,
 		cfg.Temperature, cfg.LogQWeight, cfg.ItemBias, cfg.ColdStartRate, linalg.Backend())
+	if in.Sizes.NoDemographics {
+		rep.Logf("no user demographics in the data: the user tower reads the user id and genre affinity only; no demographic cold start")
+	}
 
 	ev := newEvaluator(m, s)
 	validate := func(m *Model) (map[string]float64, error) {
@@ -169,7 +172,7 @@ func (st *Stage) Run() error {
 }
 
 // Architecture describes the network, for the metrics file.
-const Architecture = "two-tower retrieval (Yi et al. 2019): user tower = [user-id embedding | gender, age-bucket, occupation, zip-region embeddings | genre affinity] -> MLP (ReLU, dropout) -> L2 norm; " +
+const Architecture = "two-tower retrieval (Yi et al. 2019): user tower = [user-id embedding | gender, age-bucket, occupation, zip-region embeddings (when the data has them) | genre affinity] -> MLP (ReLU, dropout) -> L2 norm; " +
 	"movie tower = [movie-id embedding | genre multi-hot | decade embedding | text embedding · W] -> MLP (ReLU, dropout) -> L2 norm; " +
 	"score = cos(u, v)/τ (+ learned movie bias); in-batch sampled softmax with log-Q correction (α·log of the movie's share of the train pairs), same-movie columns masked; AdamW; " +
 	"cold-start training: a share of the rows see the unknown-user row and the mean genre affinity instead of the user's own"
@@ -313,7 +316,8 @@ func Assemble(s *eval.Split, occ []tables.Occupation, mf []features.MovieFeature
 	}
 
 	sz := Sizes{Users: U, Movies: N, Genres: G, TextWidth: T, Genders: features.NumGenders, AgeBuckets: features.NumAgeBuckets,
-		Occupations: len(occ), ZipRegions: features.NumZipRegions, Decades: features.NumDecades}
+		Occupations: len(occ), ZipRegions: features.NumZipRegions, Decades: features.NumDecades,
+		NoDemographics: !slices.ContainsFunc(uf, features.HasDemographics)}
 	if err := us.Check(sz); err != nil {
 		return nil, fmt.Errorf("%s: %w", features.UserFeaturesFile, err)
 	}
