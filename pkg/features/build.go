@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/moviegenie/pipeline/pkg/tables"
@@ -34,18 +35,22 @@ type Stats struct {
 	Genres int `json:"genres"`
 	// UsersWithDemographics counts users with a known gender or age
 	// (HasDemographics); 0 for every release but ML-100K and ML-1M.
-	UsersWithDemographics int             `json:"users_with_demographics"`
-	MaskIdx               int32           `json:"mask_idx"`
-	MoviesNoYear          int             `json:"movies_without_year"`
-	MoviesNoHistory       int             `json:"movies_without_train_interactions"`
-	TrainInteractions     int             `json:"train_interactions"`
-	ValInteractions       int             `json:"validation_interactions"`
-	Windows               int             `json:"windows"`
-	WindowLengthMean      float64         `json:"window_length_mean"`
-	DroppedItems          int             `json:"items_dropped_by_windowing"`
-	Text                  textembed.Stats `json:"text_encoder"`
-	TextSeconds           float64         `json:"text_encoder_seconds"`
-	UncuratedGenres       []string        `json:"genres_without_curated_words"`
+	UsersWithDemographics int `json:"users_with_demographics"`
+	// TagRows are the rows of tags.parquet (0 without one); MoviesWithTags
+	// the kept movies whose text has tags.
+	TagRows           int             `json:"tag_rows"`
+	MoviesWithTags    int             `json:"movies_with_tags"`
+	MaskIdx           int32           `json:"mask_idx"`
+	MoviesNoYear      int             `json:"movies_without_year"`
+	MoviesNoHistory   int             `json:"movies_without_train_interactions"`
+	TrainInteractions int             `json:"train_interactions"`
+	ValInteractions   int             `json:"validation_interactions"`
+	Windows           int             `json:"windows"`
+	WindowLengthMean  float64         `json:"window_length_mean"`
+	DroppedItems      int             `json:"items_dropped_by_windowing"`
+	Text              textembed.Stats `json:"text_encoder"`
+	TextSeconds       float64         `json:"text_encoder_seconds"`
+	UncuratedGenres   []string        `json:"genres_without_curated_words"`
 	// TitleQuery figures (see TitleQuery): the 20 most-rated movies found
 	// from their own title among those 20, and the 100 most-rated among
 	// all movies.
@@ -117,6 +122,11 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 		userIdx[u.UserID] = int32(i)
 	}
 	st.Movies, st.Users, st.MaskIdx = len(movies), len(users), MaskIdx(len(movies))
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	tagText, tagged := movieTagText(in.Tags, movieIdx, len(movies))
+	st.TagRows, st.MoviesWithTags = len(in.Tags), tagged
 
 	hist, err := histories(in.Ratings, userIdx, movieIdx, len(users))
 	if err != nil {
@@ -175,7 +185,11 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 			Popularity:  float32(math.Log1p(float64(movieCount[i])) / math.Log1p(float64(max(maxCount, 1)))),
 			TitleTokens: TitleTokens(m.Title),
 		})
-		out.Documents = append(out.Documents, movieDocument(m.Title, m.Genres, year, words, cfg.TitleWeight))
+		doc := movieDocument(m.Title, m.Genres, year, words, cfg.TitleWeight)
+		if tagText[i] != "" {
+			doc[1].Text = strings.TrimSpace(doc[1].Text + " " + tagText[i])
+		}
+		out.Documents = append(out.Documents, doc)
 	}
 
 	for ui, u := range users {

@@ -1,6 +1,7 @@
 package features
 
 import (
+	"os"
 	"path/filepath"
 
 	"github.com/moviegenie/pipeline/pkg/tables"
@@ -23,11 +24,17 @@ type Inputs struct {
 	Ratings     []tables.Rating
 	Genres      []tables.Genre
 	Occupations []tables.Occupation
+	// Tags are the rows of the optional tags.parquet (nil without one).
+	Tags []MovieTag
 }
 
-// InputPaths lists the files ReadInputs reads from dir, in reading order.
+// InputPaths lists the files ReadInputs reads from dir, in reading order
+// (tags.parquet only when dir has one).
 func InputPaths(dir string) []string {
 	names := []string{GenresFile, OccupationsFile, MoviesFile, UsersFile, RatingsFile}
+	if _, err := os.Stat(filepath.Join(dir, TagsFile)); err == nil {
+		names = append(names, TagsFile)
+	}
 	out := make([]string, len(names))
 	for i, n := range names {
 		out[i] = filepath.Join(dir, n)
@@ -54,6 +61,9 @@ func ReadInputs(dir string) (*Inputs, error) {
 		return nil, err
 	}
 	if in.Ratings, err = tables.Read[tables.Rating](filepath.Join(dir, RatingsFile)); err != nil {
+		return nil, err
+	}
+	if in.Tags, err = readTags(filepath.Join(dir, TagsFile)); err != nil {
 		return nil, err
 	}
 	return &in, nil
