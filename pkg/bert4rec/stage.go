@@ -41,6 +41,12 @@ type inputs struct {
 	nWindows int
 }
 
+// rankChunk is how many users' scores evaluation holds at once: about 64
+// MiB of them, a multiple of ScoreNext's batch so that the batches (and so
+// the scores, bit for bit) do not depend on it. ML-100K and ML-1M fit in
+// one chunk; ML-25M's 162K users × 59K movies would otherwise take 38 GB.
+func rankChunk(V int) int { return max(scoreBatch, (16<<20)/max(1, V)/scoreBatch*scoreBatch) }
+
 // Run trains the model, picks its best epoch on the validation items,
 // scores the test part, and writes the model file, the recs file and, last,
 // the metrics file.
@@ -61,16 +67,22 @@ func (st *Stage) Run() error {
 
 	m := NewModel(cfg, V)
 	m.MovieIDs = in.movieIDs
-	scores := make([]float32, len(s.Users)*V)
-	hists := make([][]int32, len(s.Users))
+	// Users are scored rankChunk at a time, so that the scores held grow
+	// with users plus movies, not their product.
+	R := min(len(s.Users), rankChunk(V))
+	scores := make([]float32, R*V)
+	hists := make([][]int32, R)
 	rankAll := func(t eval.Target, k int) []eval.Ranking {
-		for i := range s.Users {
-			hists[i] = s.MovieIdx(s.Users[i].History(t))
-		}
-		m.ScoreNext(hists, scores)
 		out := make([]eval.Ranking, len(s.Users))
-		for i := range s.Users {
-			out[i] = s.Rank(&s.Users[i], t, scores[i*V:(i+1)*V], k)
+		for i0 := 0; i0 < len(s.Users); i0 += R {
+			r := min(R, len(s.Users)-i0)
+			for i := range r {
+				hists[i] = s.MovieIdx(s.Users[i0+i].History(t))
+			}
+			m.ScoreNext(hists[:r], scores)
+			for i := range r {
+				out[i0+i] = s.Rank(&s.Users[i0+i], t, scores[i*V:(i+1)*V], k)
+			}
 		}
 		return out
 	}

@@ -17,6 +17,12 @@ const TopN = 100
 // beside the model (RecBole's default k = 100).
 const KNNNeighbours = 100
 
+// KNNMaxMovies is the largest catalogue the ItemKNN baseline is computed
+// for: eval.ItemKNN holds a dense movies² float64 matrix (2 GiB at this
+// size; ML-25M's catalogue would need tens of GB). Above it the baseline
+// is left out of the test metrics, and the stage says so.
+const KNNMaxMovies = 16384
+
 // Logger writes a message line (*progress.Reporter).
 type Logger interface {
 	Logf(format string, args ...any)
@@ -28,7 +34,7 @@ type Test struct {
 	Rankings   []eval.Ranking // every user's top TopN by the model, for the recs file
 	Model      eval.Metrics
 	Popularity eval.Metrics
-	ItemKNN    eval.Metrics
+	ItemKNN    eval.Metrics // nil when the catalogue exceeds KNNMaxMovies
 	Seconds    float64 // to rank and score the model's lists
 }
 
@@ -45,6 +51,9 @@ func EvaluateTest(s *eval.Split, rank func(t eval.Target, k int) []eval.Ranking)
 	t.Seconds = time.Since(start).Seconds()
 	if t.Popularity, err = eval.Evaluate(s, eval.Test, eval.Popularity(s, eval.Test, TopN), eval.RetrievalKs); err != nil {
 		return nil, fmt.Errorf("evaluate popularity: %w", err)
+	}
+	if len(s.Movies) > KNNMaxMovies {
+		return t, nil
 	}
 	if t.ItemKNN, err = eval.Evaluate(s, eval.Test, eval.ItemKNN(s, eval.Test, TopN, KNNNeighbours), eval.RetrievalKs); err != nil {
 		return nil, fmt.Errorf("evaluate itemknn: %w", err)
@@ -69,7 +78,12 @@ func (t *Test) WriteRecs(rec *runmetrics.Run, path string) error {
 // Record puts the test metrics in rec, the model's under name beside the
 // baselines', and the time the model's took.
 func (t *Test) Record(rec *runmetrics.Run, name string) {
-	rec.Models = map[string]map[string]float64{name: t.Model, "popularity": t.Popularity, "itemknn": t.ItemKNN}
+	rec.Models = map[string]map[string]float64{name: t.Model, "popularity": t.Popularity}
+	if t.ItemKNN != nil {
+		rec.Models["itemknn"] = t.ItemKNN
+	} else {
+		rec.Figures["itemknn_skipped"] = fmt.Sprintf("catalogue above %d movies (a dense movies² similarity matrix)", KNNMaxMovies)
+	}
 	rec.Figures["test_seconds"] = t.Seconds
 }
 

@@ -360,7 +360,9 @@ func Assemble(s *eval.Split, occ []tables.Occupation, mf []features.MovieFeature
 	return &Inputs{Split: s, Users: us, Movies: mv, Sizes: sz, Occupations: names, Pairs: pairs}, nil
 }
 
-// evaluator scores every known user against every movie.
+// evaluator scores every known user against every movie, evalChunk users
+// at a time: scores for all users at once ([U, N]) would grow with users
+// times movies (162K users × 59K movies of ML-25M: 38 GB).
 type evaluator struct {
 	m                   *Model
 	s                   *eval.Split
@@ -370,8 +372,12 @@ type evaluator struct {
 
 func newEvaluator(m *Model, s *eval.Split) *evaluator {
 	D, U, N := m.Cfg.D(), m.Sizes.Users, m.Sizes.Movies
-	return &evaluator{m: m, s: s, userVecs: make([]float32, U*D), movieVecs: make([]float32, N*D), scores: make([]float32, U*N)}
+	return &evaluator{m: m, s: s, userVecs: make([]float32, U*D), movieVecs: make([]float32, N*D), scores: make([]float32, min(U, evalChunk(N))*N)}
 }
+
+// evalChunk is how many users' scores the evaluator holds at once: about
+// 64 MiB of them (every user at once for ML-100K and ML-1M).
+func evalChunk(N int) int { return max(64, (16<<20)/max(1, N)) }
 
 // rank computes every user's top k for target t with the model's current
 // weights; cold scores users as cold-start users. The split's users must
@@ -381,10 +387,14 @@ func (ev *evaluator) rank(t eval.Target, cold bool, k int) []eval.Ranking {
 	U, N := m.Sizes.Users, m.Sizes.Movies
 	m.UserVectors(m.KnownUserRows(cold), ev.userVecs)
 	m.MovieVectors(ev.movieVecs)
-	m.Score(ev.scores, ev.userVecs, U, ev.movieVecs)
 	out := make([]eval.Ranking, U)
-	for i := range s.Users {
-		out[i] = s.Rank(&s.Users[i], t, ev.scores[i*N:(i+1)*N], k)
+	D, R := m.Cfg.D(), evalChunk(N)
+	for i0 := 0; i0 < U; i0 += R {
+		r := min(R, U-i0)
+		m.Score(ev.scores, ev.userVecs[i0*D:(i0+r)*D], r, ev.movieVecs)
+		for i := i0; i < i0+r; i++ {
+			out[i] = s.Rank(&s.Users[i], t, ev.scores[(i-i0)*N:(i-i0+1)*N], k)
+		}
 	}
 	return out
 }
