@@ -13,9 +13,7 @@ func TestMovieTagText(t *testing.T) {
 	idx := map[int32]int32{10: 1, 20: 2, 30: 3}
 	var tags []MovieTag
 	add := func(movie int32, tag string, n int) {
-		for range n {
-			tags = append(tags, MovieTag{MovieID: movie, Tag: tag})
-		}
+		tags = append(tags, MovieTag{MovieID: movie, Tag: tag, Count: int32(n)})
 	}
 	add(10, "Space", 3)
 	add(10, "space", 1) // same tag after normalisation
@@ -73,16 +71,14 @@ func TestTagsJoinMovieText(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := mk()
-	for range 3 {
-		in.Tags = append(in.Tags, MovieTag{MovieID: 4, Tag: "space"}, MovieTag{MovieID: 4, Tag: "astronauts"})
-	}
-	in.Tags = append(in.Tags, MovieTag{MovieID: 2, Tag: "harbour"}, MovieTag{MovieID: 3, Tag: "baking"})
+	in.Tags = append(in.Tags, MovieTag{MovieID: 4, Tag: "space", Count: 3}, MovieTag{MovieID: 4, Tag: "astronauts", Count: 3},
+		MovieTag{MovieID: 2, Tag: "harbour", Count: 1}, MovieTag{MovieID: 3, Tag: "baking", Count: 1})
 	o, err := Build(in, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Stats.MoviesWithTags != 3 || o.Stats.TagRows != 8 {
-		t.Errorf("got %d tagged movies from %d rows, want 3 from 8", o.Stats.MoviesWithTags, o.Stats.TagRows)
+	if o.Stats.MoviesWithTags != 3 || o.Stats.TagRows != 4 {
+		t.Errorf("got %d tagged movies from %d rows, want 3 from 4", o.Stats.MoviesWithTags, o.Stats.TagRows)
 	}
 	if !strings.Contains(o.Documents[3][1].Text, "space astronauts") && !strings.Contains(o.Documents[3][1].Text, "astronauts space") {
 		t.Errorf("movie 4's document %+v lacks its tags", o.Documents[3])
@@ -127,22 +123,33 @@ func TestTagsJoinMovieText(t *testing.T) {
 	if err != nil || back.Tags != nil || len(InputPaths(dir)) != 5 {
 		t.Fatalf("without tags.parquet: got %d tags, %d input paths, %v; want none, 5, nil", len(back.Tags), len(InputPaths(dir)), err)
 	}
-	// A file with more columns (one row per user tag) reads too.
-	type userTag struct {
-		UserID    int32  `parquet:"name=user_id, type=INT32"`
-		MovieID   int32  `parquet:"name=movie_id, type=INT32"`
-		Tag       string `parquet:"name=tag, type=BYTE_ARRAY, convertedtype=UTF8"`
-		Timestamp int64  `parquet:"name=timestamp, type=INT64"`
+	// The processed table: movie_id, tag, count (extra columns ignored).
+	type tagRow struct {
+		MovieID int32  `parquet:"name=movie_id, type=INT32"`
+		Tag     string `parquet:"name=tag, type=BYTE_ARRAY, convertedtype=UTF8"`
+		Count   int32  `parquet:"name=count, type=INT32"`
+		Extra   int64  `parquet:"name=extra, type=INT64"`
 	}
-	rows := []userTag{{1, 4, "space", 5}, {2, 4, "Space", 6}}
-	if err := tables.Write(filepath.Join(dir, TagsFile), rows); err != nil {
+	if err := tables.Write(filepath.Join(dir, TagsFile), []tagRow{{4, "space", 2, 0}, {4, "Space", 1, 0}}); err != nil {
 		t.Fatal(err)
 	}
 	back, err = ReadInputs(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []MovieTag{{4, "space"}, {4, "Space"}}; !reflect.DeepEqual(back.Tags, want) || len(InputPaths(dir)) != 6 {
+	if want := []MovieTag{{4, "space", 2}, {4, "Space", 1}}; !reflect.DeepEqual(back.Tags, want) || len(InputPaths(dir)) != 6 {
 		t.Errorf("got tags %+v, %d input paths; want %+v, 6", back.Tags, len(InputPaths(dir)), want)
+	}
+	// An empty tags table (a release without tags) is no tags.
+	if err := tables.Write(filepath.Join(dir, TagsFile), []tagRow{}); err != nil {
+		t.Fatal(err)
+	}
+	if back, err = ReadInputs(dir); err != nil || back.Tags != nil {
+		t.Errorf("empty tags.parquet: got %v; want no tags, no error", err)
+	}
+	// A bad count names the file, column and row.
+	in.Tags[1].Count = 0
+	if _, err := Build(in, cfg); err == nil || !strings.Contains(err.Error(), "tags.parquet: column count: row 1") {
+		t.Errorf("count 0: got %v, want an error naming tags.parquet, column count, row 1", err)
 	}
 }
