@@ -35,7 +35,7 @@ type Test struct {
 	Model      eval.Metrics
 	Popularity eval.Metrics
 	ItemKNN    eval.Metrics // nil when the catalogue exceeds KNNMaxMovies
-	Seconds    float64 // to rank and score the model's lists
+	Seconds    float64      // to rank and score the model's lists
 }
 
 // EvaluateTest ranks every user's top TopN for the test part with rank
