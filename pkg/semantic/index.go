@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/moviegenie/pipeline/pkg/features"
 	"github.com/moviegenie/pipeline/pkg/tables"
@@ -373,18 +375,32 @@ func (ix *Index) buildNeighbours(ratings []Rating) error {
 	}
 	slices.Sort(users)
 
-	count := make([]int32, n)  // users per movie
-	pair := make([]int32, n*n) // upper triangle: pair[i*n+j], i < j
+	// users[i] are the users who rated movie i (CSR over user order),
+	// items[u] the distinct movies of user u: together O(ratings) memory.
+	// A dense movies² pair table would be 14 GB at ML-25M's 60K movies.
+	count := make([]int32, n) // users per movie
+	itemOff := make([]int32, 1, len(users)+1)
+	var itemIdx []int32
 	for _, u := range users {
 		items := byUser[u]
 		slices.Sort(items)
 		items = slices.Compact(items) // a movie rated twice counts once
-		for a, i := range items {
+		for _, i := range items {
 			count[i]++
-			row := pair[int(i)*n:]
-			for _, j := range items[a+1:] {
-				row[j]++
-			}
+		}
+		itemIdx = append(itemIdx, items...)
+		itemOff = append(itemOff, int32(len(itemIdx)))
+	}
+	userOff := make([]int32, n+1)
+	for i, c := range count {
+		userOff[i+1] = userOff[i] + c
+	}
+	userIdx := make([]int32, len(itemIdx))
+	fill := slices.Clone(userOff[:n])
+	for u := range users {
+		for _, i := range itemIdx[itemOff[u]:itemOff[u+1]] {
+			userIdx[fill[i]] = int32(u)
+			fill[i]++
 		}
 	}
 	beta := cfg.CooccurrencePopularityExponent
@@ -392,27 +408,50 @@ func (ix *Index) buildNeighbours(ratings []Rating) error {
 	for i, c := range count {
 		powI[i], powJ[i] = math.Pow(float64(c), 1-beta), math.Pow(float64(c), beta)
 	}
+	// Each movie's row of pair counts is gathered from its users' items,
+	// movies split among workers (each with its own row), then its best
+	// neighbours kept. The heap's order is total, so the result does not
+	// depend on the order candidates are offered in.
+	nbrs := make([][]neighbour, n)
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/64))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			row := make([]int32, n)
+			var touched []int32
+			top := make(topK, 0, cfg.Neighbours)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				touched = touched[:0]
+				for _, u := range userIdx[userOff[i]:userOff[i+1]] {
+					for _, j := range itemIdx[itemOff[u]:itemOff[u+1]] {
+						if row[j] == 0 {
+							touched = append(touched, j)
+						}
+						row[j]++
+					}
+				}
+				top = top[:0]
+				for _, j := range touched {
+					c := row[j]
+					row[j] = 0
+					if int(j) == i || int(c) < cfg.MinCooccurrence {
+						continue
+					}
+					cf := float64(c)
+					top.offer(neighbour{j, cf / (powI[i] * powJ[j]) * cf / (cf + cfg.CooccurrenceShrinkage)}, cfg.Neighbours)
+				}
+				nbrs[i] = top.sorted()
+			}
+		})
+	}
+	wg.Wait()
 	ix.nbrOff = make([]int32, 1, n+1)
-	top := make(topK, 0, cfg.Neighbours)
-	for i := 0; i < n; i++ {
-		top = top[:0]
-		for j := 0; j < n; j++ {
-			if j == i {
-				continue
-			}
-			var c int32
-			if i < j {
-				c = pair[i*n+j]
-			} else {
-				c = pair[j*n+i]
-			}
-			if int(c) < cfg.MinCooccurrence || c == 0 {
-				continue
-			}
-			cf := float64(c)
-			top.offer(neighbour{int32(j), cf / (powI[i] * powJ[j]) * cf / (cf + cfg.CooccurrenceShrinkage)}, cfg.Neighbours)
-		}
-		cands := top.sorted()
+	for _, cands := range nbrs {
 		if len(cands) == 0 {
 			ix.stats.MoviesNoNeighbours++
 		}
