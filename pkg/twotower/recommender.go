@@ -91,10 +91,14 @@ func (r *Recommender) Kind() string { return Kind }
 
 // Demographics maps a query's demographics to the model's categories; a
 // field the query leaves out is -1. It rejects a gender other than M or F,
-// an occupation not in the model's vocabulary (case-insensitive) and an
-// age outside 1..120.
+// an occupation not in the model's vocabulary (case-insensitive), an
+// age outside 1..120, and any demographic at all when the model's data
+// had none (ErrNoDemographics).
 func (m *Model) Demographics(q recommend.Query) (gender, age, occ, zip int32, err error) {
 	gender, age, occ, zip = -1, -1, -1, -1
+	if m.Sizes.NoDemographics && hasDemographics(q) {
+		return 0, 0, 0, 0, fmt.Errorf("%w: its training data has no age, gender, occupation or zip code, so there is no demographic cold start; give a history of movie ids instead", ErrNoDemographics)
+	}
 	switch g := strings.ToUpper(strings.TrimSpace(q.Gender)); g {
 	case "":
 	case "M", "F":
@@ -149,9 +153,6 @@ func (r *Recommender) query(q recommend.Query) (UserRow, map[int32]bool, error) 
 			return UserRow{}, nil, err
 		}
 		return m.userRow(m.Users, i, false, nil), seen, nil
-	}
-	if m.Sizes.NoDemographics && hasDemographics(q) {
-		return UserRow{}, nil, fmt.Errorf("%w: its training data has no age, gender, occupation or zip code, so there is no demographic cold start; give a history of movie ids instead", ErrNoDemographics)
 	}
 	if len(q.History) == 0 && !hasDemographics(q) {
 		if m.Sizes.NoDemographics {
