@@ -1,43 +1,8 @@
-// Dbsetup builds the SQLite database the Movie Genie application serves
-// from, out of the pipeline's outputs.
-//
-// Usage:
-//
-//	dbsetup [--processed DIR] [--recs DIR] [--vectors DIR] [--features DIR]
-//	        [--metrics-dir DIR] [--db FILE] [--metrics FILE]
-//	        [--params FILE]... [--set key=value]...
-//
-// It reads data/processed/{genres,occupations,movies,users,ratings}.parquet
-// (all required), every --recs DIR/<model>.parquet (a model's top-N
-// recommendations), every --vectors DIR/<model>_movies.parquet (a model's
-// movie vectors), --features DIR/text_embeddings.parquet if present (served
-// as the movie vectors of model "text"), and every --metrics-dir DIR/*.json
-// except its own (the pipeline_runs table). docs/database.md describes the
-// tables and gives example queries.
-//
-// The database is built in a temporary file next to --db, verified (SQLite
-// integrity and foreign-key checks, row counts against the inputs) and then
-// renamed over --db: a failed, interrupted or killed run leaves the previous
-// database as it was. Bad input (a missing file, a rating or recommendation
-// naming an unknown movie or user, a value out of range) fails with a
-// message naming the file and row. metrics/dbsetup.json (row counts per
-// table, timings, peak memory, input checksums) is written last.
-//
-// Parameters (params.yaml section database, optional):
-//
-//	favourite_genres: 3   # genres kept in user_stats.favourite_genres
-//	liked_rating: 4       # lowest rating that counts as liking a movie
-//
-// Exit status: 0 success, 1 bad data or runtime error, 2 usage error.
-//
-// Example:
-//
-//	bin/dbsetup --processed data/processed --recs data/recs --db data/moviegenie.db
-//	sqlite3 data/moviegenie.db 'SELECT COUNT(*) FROM ratings'
 package main
 
 import (
 	"context"
+	_ "embed"
 	"log"
 	"os"
 	"os/signal"
@@ -49,8 +14,6 @@ import (
 	"github.com/moviegenie/pipeline/pkg/db"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 )
-
-const paramsSection = "database"
 
 var (
 	processedFlag  = &cli.StringFlag{Name: "processed", Value: "data/processed", Usage: "directory of the processed parquet tables"}
@@ -64,6 +27,7 @@ var (
 
 func main() {
 	app := cliapp.NewApp("dbsetup", "build the application's SQLite database from the pipeline's outputs")
+	app.Description = cliapp.Manual(docSource)
 	app.Flags = append(app.Flags, processedFlag, recsFlag, vectorsFlag, featuresFlag, metricsDirFlag, dbFlag, metricsFlag)
 	app.Action = run
 	cliapp.Main(app)
@@ -74,22 +38,13 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt := db.DefaultOptions()
-	section := p.Section(paramsSection)
-	if section != nil {
-		if err := p.Decode(paramsSection, &opt); err != nil {
-			return &cliapp.UsageError{Err: err}
-		}
-	} else {
-		section = map[string]any{}
-	}
-	if err := opt.Validate(); err != nil {
-		return cliapp.Usagef("params: section %s: %v", paramsSection, err)
+	var opt db.Options
+	if err := p.Decode(db.ParamsSection, &opt); err != nil {
+		return err
 	}
 
 	rec := runmetrics.Start("dbsetup")
-	rec.Params = section
-	rec.ParamsHash = p.Hash(paramsSection)
+	rec.SetParams(p, db.ParamsSection)
 
 	in, err := db.FindInputs(c.String(processedFlag.Name), c.String(recsFlag.Name), c.String(vectorsFlag.Name),
 		c.String(featuresFlag.Name), c.String(metricsDirFlag.Name))
@@ -117,3 +72,8 @@ func run(c *cli.Context) error {
 	}
 	return rec.Finish(c.String(metricsFlag.Name))
 }
+
+// docSource is this package's doc.go, whose package comment is the manual.
+//
+//go:embed doc.go
+var docSource string

@@ -17,17 +17,31 @@
 //	--set KEY=VALUE  override one param (repeatable), e.g.
 //	                 --set feature_engineering.embedding_dim=64
 //
-// Params (section feature_engineering; every key is required, and a
-// missing, unknown, mistyped or out-of-range key is a usage error naming
-// it, reported before any file is read):
+// Params (section feature_engineering of params.yaml; a key the section leaves out takes
+// its default, and the section itself must be present, {} for all
+// defaults):
 //
-//	embedding_dim         integer 1..4096: wanted text-embedding dimension
-//	max_sequence_length   integer >= 2: longest BERT4Rec window
-//	seed                  integer >= 0: seed of the randomized SVD
-//	svd_oversampling      integer 0..4096: extra columns the SVD samples
-//	svd_power_iterations  integer 0..20: subspace iterations of the SVD
-//	title_weight          number 0..100: weight of a movie's title against
-//	                      its genres, decade and genre words (weight 1)
+//	embedding_dim         default 512; an integer in [1, 4096]
+//	                      wanted text-embedding dimension (the corpus may
+//	                      support fewer)
+//	max_sequence_length   default 50; an integer in [2, 1024]
+//	                      longest BERT4Rec window
+//	seed                  default 42; an integer in [0, 9007199254740992]
+//	                      seed of the text encoder's randomized SVD
+//	svd_oversampling      default 32; an integer in [0, 4096]
+//	                      columns the randomized SVD samples beyond
+//	                      embedding_dim
+//	svd_power_iterations  default 2; an integer in [0, 20]
+//	                      subspace iterations of the randomized SVD
+//	title_weight          default 1.0; a number in [0, 100]
+//	                      weight of a movie's title against its genres,
+//	                      decade and genre words (weight 1)
+//
+// An unknown or misspelt key or section, a value of the wrong type (an
+// integer key takes only integers), a value out of range, an empty file
+// or value and null are usage errors (exit 2) naming the file and line
+// (or the --set flag), the key, the value and what is allowed, reported
+// before any file is read.
 //
 // Outputs (under --out; movie_idx 1..N are the movies sorted by movie_id,
 // 0 is padding and N+1 the mask token; user_idx 0..U-1 the users sorted by

@@ -1,6 +1,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"log"
 	"path/filepath"
@@ -37,6 +38,7 @@ func main() { cliapp.Main(newApp()) }
 func newApp() *cli.App {
 	app := cliapp.NewApp("features", "compute movie and user features, text embeddings and model inputs from data/processed")
 	app.UsageText = "features [--processed DIR] [--out DIR] [--metrics FILE] [--params FILE]... [--set KEY=VALUE]..."
+	app.Description = cliapp.Manual(docSource)
 	app.Flags = append(app.Flags, processedFlag, outFlag, metricsFlag)
 	app.Action = func(c *cli.Context) error {
 		if c.NArg() > 0 {
@@ -60,7 +62,7 @@ func newApp() *cli.App {
 func run(p *params.Params, processed, out, metricsPath string) error {
 	cfg, err := features.ConfigFromParams(p)
 	if err != nil {
-		return &cliapp.UsageError{Err: err}
+		return err
 	}
 	rec := runmetrics.Start("features")
 	rec.SetParams(p, features.Section)
@@ -137,3 +139,8 @@ func run(p *params.Params, processed, out, metricsPath string) error {
 	}
 	return rec.Finish(metricsPath)
 }
+
+// docSource is this package's doc.go, whose package comment is the manual.
+//
+//go:embed doc.go
+var docSource string

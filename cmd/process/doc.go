@@ -18,15 +18,26 @@
 //	--set KEY=VALUE override one param (repeatable), for example
 //	                --set data_processing.split=leave_one_out
 //
-// Params (section data_processing; a missing key takes its default):
+// Params (section data_processing of params.yaml; a key the section leaves out takes
+// its default, and the section itself must be present, {} for all
+// defaults):
 //
-//	min_ratings_per_user   integer >= 1, default 20: k-core minimum per user
-//	min_ratings_per_movie  integer >= 1, default 5: k-core minimum per movie
-//	test_split_ratio       number in (0, 1), default 0.2: temporal test share
-//	split                  temporal (default) or leave_one_out
+//	min_ratings_per_user   default 20; an integer in [1, 1000000]
+//	                       k-core: fewest ratings a kept user has
+//	min_ratings_per_movie  default 5; an integer in [1, 1000000]
+//	                       k-core: fewest ratings a kept movie has
+//	test_split_ratio       default 0.2; a number in (0, 1)
+//	                       temporal split: share of each user's latest
+//	                       interactions that is test
+//	split                  default temporal; one of temporal, leave_one_out
+//	                       how each user's interactions are split
+//	                       (../shared/docs/evaluation.md)
 //
-// An unknown key or a value out of range is a usage error naming the key,
-// reported before any file is read.
+// An unknown or misspelt key or section, a value of the wrong type (an
+// integer key takes only integers), a value out of range, an empty file
+// or value and null are usage errors (exit 2) naming the file and line
+// (or the --set flag), the key, the value and what is allowed, reported
+// before any file is read.
 //
 // What it does:
 //

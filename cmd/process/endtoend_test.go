@@ -51,7 +51,7 @@ func TestEndToEnd(t *testing.T) {
 	work := t.TempDir()
 	raw := writeRaw(t, nil)
 	paramsFile := filepath.Join(work, "params.yaml")
-	yaml := "data_processing:\n  min_ratings_per_user: 3\n  min_ratings_per_movie: 2\n  test_split_ratio: 0.2\n  split: temporal\nother_stage:\n  epochs: 3\n"
+	yaml := "data_processing:\n  min_ratings_per_user: 3\n  min_ratings_per_movie: 2\n  test_split_ratio: 0.2\n  split: temporal\nmodel_training:\n  bert4rec:\n    epochs: 3\n"
 	if err := os.WriteFile(paramsFile, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}

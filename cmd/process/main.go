@@ -48,9 +48,6 @@ func newApp() *cli.App {
 				return cliapp.Usagef("--%s must not be empty", f.name)
 			}
 		}
-		if p.Section(section) == nil {
-			log.Printf("params: no %s section; using the defaults", section)
-		}
 		if cfg.Params, err = decodeParams(p); err != nil {
 			return err
 		}

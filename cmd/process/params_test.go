@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/moviegenie/pipeline/pkg/cliapp"
 	"github.com/moviegenie/pipeline/pkg/params"
 )
 
@@ -16,7 +15,8 @@ func TestDecodeParams(t *testing.T) {
 		want    Params
 		wantErr string // a usage error containing this
 	}{
-		{"defaults when the section is absent", nil, defaultParams(), ""},
+		{"an empty section takes the defaults", map[string]any{}, defaultParams(), ""},
+		{"a missing section is refused", nil, Params{}, "data_processing: section is missing"},
 		{"seed params", map[string]any{"min_ratings_per_user": 20, "min_ratings_per_movie": 5, "test_split_ratio": 0.2, "split": "temporal"}, defaultParams(), ""},
 		{"partial section keeps defaults", map[string]any{"split": "leave_one_out"},
 			Params{MinRatingsPerUser: 20, MinRatingsPerMovie: 5, TestSplitRatio: 0.2, Split: "leave_one_out"}, ""},
@@ -32,7 +32,7 @@ func TestDecodeParams(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tree := map[string]any{"other": map[string]any{"x": 1}}
-			if tc.section != nil {
+			if tc.section != nil || tc.wantErr == "" {
 				tree[section] = tc.section
 			}
 			got, err := decodeParams(params.FromMap(tree))
@@ -45,7 +45,7 @@ func TestDecodeParams(t *testing.T) {
 				}
 				return
 			}
-			var ue *cliapp.UsageError
+			var ue *params.Error
 			if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("got error %v, want a usage error containing %q", err, tc.wantErr)
 			}

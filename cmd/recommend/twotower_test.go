@@ -25,7 +25,7 @@ func twoTowerFixture(t *testing.T) string {
 	}
 	p := params.FromMap(map[string]any{"model_training": map[string]any{"two_tower": map[string]any{
 		"embedding_dim": 8, "feature_dim": 4, "text_dim": 2, "user_layers": []any{8, 4}, "item_layers": []any{8, 4},
-		"batch_size": 8, "learning_rate": 0.01, "epochs": 10, "seed": 7,
+		"batch_size": 8, "learning_rate": 0.01, "epochs": 10, "seed": 7, "text_components": 0,
 	}}})
 	cfg, err := twotower.DecodeConfig(p)
 	if err != nil {

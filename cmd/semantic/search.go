@@ -159,11 +159,11 @@ func searchConfig(c *cli.Context, ix *semantic.Index) (semantic.Config, error) {
 	if err != nil {
 		return semantic.Config{}, &cliapp.UsageError{Err: err}
 	}
-	cfg, err := semantic.DecodeConfig(p, ix.BuildConfig())
-	if err != nil {
-		return cfg, &cliapp.UsageError{Err: err}
+	if files == nil && p.Section(semantic.Section) == nil {
+		cfg := ix.BuildConfig()
+		return cfg, cfg.Validate()
 	}
-	return cfg, nil
+	return semantic.DecodeConfig(p, ix.BuildConfig())
 }
 
 // personal loads what --user needs: the model (which must exist), the

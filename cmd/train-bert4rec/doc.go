@@ -20,28 +20,71 @@
 //	--set KEY=VALUE  override one param (repeatable), for example
 //	                 --set model_training.bert4rec.epochs=5
 //
-// Params (section model_training.bert4rec; a missing key takes its default):
+// Params (section model_training.bert4rec of params.yaml; a key the section leaves out takes
+// its default, and the section itself must be present, {} for all
+// defaults):
 //
-//	hidden_size       C, default 128            num_layers     blocks, default 4
-//	num_heads         default 4 (divides C)     ffn_mult       FFN width / C, default 4
-//	block             post_ln (BERT) | pre_ln   dropout        hidden dropout, default 0.1
-//	max_len           T; 0 (default) = feature_engineering.max_sequence_length
-//	init_std          N(0, σ²) init, 0.02       mask_prob      Cloze probability, 0.15
-//	mask_token_ratio  share of masked positions shown as [MASK] (BERT: 0.8), default 1
-//	mask_last         force | force_all | extra | none: next-item training (force:
-//	                  always mask the last item of each user's latest window;
-//	                  force_all: of every window; extra: add the latest window once
-//	                  more with only its last item masked, as the original code)
-//	batch_size        256                       learning_rate  AdamW peak, 0.001
-//	weight_decay      AdamW decoupled decay     beta1, beta2   0.9, 0.999
-//	warmup_steps      linear warm-up steps      lr_decay       none | linear | cosine
-//	grad_clip         global norm, 0 = none     epochs         at most, default 50
-//	seed              every random choice       eval_every     validate every N epochs
-//	patience          stop after N epochs without a better validation ndcg@10; 0 = never
+//	hidden_size       default 128; an integer in [1, 1024]
+//	                  C, the width of the model
+//	num_layers        default 4; an integer in [1, 24]
+//	                  L, transformer blocks
+//	block             default post_ln; one of post_ln, pre_ln
+//	                  post_ln (BERT, original BERT4Rec) or pre_ln
+//	num_heads         default 4; an integer in [1, 64]
+//	                  NH, attention heads; must divide hidden_size
+//	ffn_mult          default 4; an integer in [1, 8]
+//	                  FFN width = ffn_mult x hidden_size, GELU
+//	dropout           default 0.1; a number in [0, 1)
+//	                  hidden dropout
+//	max_len           default 0; an integer in [0, 1024]
+//	                  T; 0 = the length of the windows read
+//	                  (feature_engineering.max_sequence_length); else at
+//	                  least 2
+//	init_std          default 0.02; a number in (0, 1]
+//	                  N(0, init_std^2) initialisation, as BERT's 0.02
+//	mask_prob         default 0.4; a number in (0, 1]
+//	                  Cloze probability of masking a position
+//	mask_token_ratio  default 1.0; a number in [0, 1]
+//	                  share of the masked positions shown as [MASK] (BERT:
+//	                  0.8); the rest half kept, half a random item
+//	mask_last         default force; one of force, force_all, extra, none
+//	                  next-item training: force masks the last item of each
+//	                  user's latest window, force_all of every window, extra
+//	                  adds the latest window again with only its last item
+//	                  masked, none leaves the Cloze draws alone
+//	batch_size        default 256; an integer in [1, 4096]
+//	                  windows per step
+//	learning_rate     default 0.001; a number in (0, 10]
+//	                  AdamW peak learning rate
+//	weight_decay      default 0.0; a number in [0, 10]
+//	                  AdamW decoupled weight decay
+//	beta1             default 0.9; a number in [0, 1)
+//	                  AdamW first-moment decay
+//	beta2             default 0.999; a number in [0, 1)
+//	                  AdamW second-moment decay
+//	warmup_steps      default 100; an integer in [0, 100000000]
+//	                  linear warm-up steps
+//	lr_decay          default linear; one of none, linear, cosine
+//	                  learning-rate decay to 0 at the last epoch
+//	grad_clip         default 0; a number in [0, 1000000]
+//	                  global gradient norm clip; 0 = none
+//	epochs            default 50; an integer in [1, 100000]
+//	                  at most; the best validation epoch is kept
+//	seed              default 42; an integer in [0, 9007199254740992]
+//	                  seed of every random choice
+//	eval_every        default 1; an integer in [1, 100000]
+//	                  validate every eval_every epochs (and after the last)
+//	patience          default 15; an integer in [0, 100000]
+//	                  epochs without a better validation ndcg@10 before
+//	                  stopping; 0 = never stop early
 //
-// A bad value (num_heads not dividing hidden_size, epochs < 1, a negative
-// rate, an unknown key, ...) is a usage error naming the key (exit 2),
-// reported before any file is read.
+// Checks across keys: num_heads divides hidden_size, and the training
+// memory the sizes ask for stays under 8 GiB.
+// An unknown or misspelt key or section, a value of the wrong type (an
+// integer key takes only integers), a value out of range, an empty file
+// or value and null are usage errors (exit 2) naming the file and line
+// (or the --set flag), the key, the value and what is allowed, reported
+// before any file is read.
 //
 // What it does:
 //

@@ -24,31 +24,77 @@
 //	--set KEY=VALUE  override one param (repeatable), for example
 //	                 --set model_training.two_tower.epochs=5
 //
-// Params (section model_training.two_tower; a missing key takes its default):
+// Params (section model_training.two_tower of params.yaml; a key the section leaves out takes
+// its default, and the section itself must be present, {} for all
+// defaults):
 //
-//	embedding_dim     user-id and movie-id embeddings, 128
-//	feature_dim       gender, age, occupation, zip-region, decade embeddings, 8
-//	text_components   leading components of the text embedding kept, 0 = all
-//	text_dim          the movie's text embedding projected to this width, 32
-//	user_layers       user MLP widths, [64, 64]; the last is the vector size
-//	item_layers       movie MLP widths, [64, 64]; same last width
-//	dropout           after each hidden ReLU, 0.1
-//	temperature       τ: score = cos(u, v)/τ (+ bias), 0.05
-//	item_bias         a learned per-movie bias in the score, true
-//	logq_weight       α of the log-Q correction of in-batch negatives, 1
-//	uniform_negatives movies drawn uniformly per batch as extra negatives, 0
-//	cold_start_rate   share of pairs shown as a cold-start user, 0.2
-//	init_std          N(0, σ²) init of the embeddings, 0.05
-//	batch_size 256    learning_rate 0.001    weight_decay (AdamW) 0
-//	beta1 0.9         beta2 0.999            lr_decay none | linear | cosine
-//	lazy_embeddings   update only the id-embedding rows a batch uses, true
-//	epochs            at most, 50            seed  every random choice, 42
-//	select_metric     validation metric that picks the epoch, recall@50
-//	patience          stop after N epochs without a better select_metric, 20; 0 = never
+//	embedding_dim      default 128; an integer in [1, 4096]
+//	                   E, the user-id and movie-id embeddings
+//	feature_dim        default 8; an integer in [1, 4096]
+//	                   F, the gender, age, occupation, zip-region and decade
+//	                   embeddings
+//	text_dim           default 32; an integer in [1, 4096]
+//	                   P, the movie's text embedding projected to this width
+//	                   by a linear layer
+//	text_components    default 128; an integer in [0, 4096]
+//	                   leading LSA components of the text embedding kept; 0
+//	                   = all
+//	user_layers        default [64, 64]; a list of 1 to 8 values, each an integer in [1, 4096]
+//	                   user MLP widths; the last is the vector size D
+//	item_layers        default [64, 64]; a list of 1 to 8 values, each an integer in [1, 4096]
+//	                   movie MLP widths; the last must equal user_layers'
+//	                   last
+//	dropout            default 0.1; a number in [0, 1)
+//	                   dropout after every hidden layer's ReLU
+//	temperature        default 0.05; a number in (0, 100]
+//	                   tau: score = cos(u, v) / tau + movie bias
+//	item_bias          default true; true or false
+//	                   a learned per-movie bias in the score
+//	logq_weight        default 1.0; a number in [0, 100]
+//	                   alpha of the log-Q correction of in-batch negatives
+//	                   (1 = unbiased, 0 = none)
+//	uniform_negatives  default 0; an integer in [0, 65536]
+//	                   movies drawn uniformly per batch as extra negatives
+//	                   (at the catalogue size or more: full softmax)
+//	cold_start_rate    default 0.2; a number in [0, 1)
+//	                   share of pairs shown without id embedding and genre
+//	                   affinity
+//	init_std           default 0.05; a number in (0, 1]
+//	                   N(0, init_std^2) initialisation of the embeddings
+//	batch_size         default 256; an integer in [2, 16384]
+//	                   pairs per step (in-batch negatives need two)
+//	learning_rate      default 0.001; a number in (0, 10]
+//	                   AdamW learning rate
+//	weight_decay       default 0.0; a number in [0, 10]
+//	                   AdamW decoupled weight decay (not on biases)
+//	beta1              default 0.9; a number in [0, 1)
+//	                   AdamW first-moment decay
+//	beta2              default 0.999; a number in [0, 1)
+//	                   AdamW second-moment decay
+//	lazy_embeddings    default true; true or false
+//	                   update only the id-embedding rows a batch uses
+//	lr_decay           default none; one of none, linear, cosine
+//	                   learning-rate decay to 0 at the last epoch
+//	epochs             default 50; an integer in [1, 100000]
+//	                   at most; the best validation epoch is kept
+//	seed               default 42; an integer in [0, 9007199254740992]
+//	                   seed of every random choice
+//	select_metric      default recall@50; a name
+//	                   validation metric that picks the epoch: ndcg, recall,
+//	                   ... at 10, 50 or 100
+//	patience           default 20; an integer in [0, 100000]
+//	                   epochs without a better select_metric before
+//	                   stopping; 0 = never stop early
 //
-// A bad value (epochs < 1, a negative rate, towers of different output
-// widths, an unknown key, a string for a number, ...) is a usage error
-// naming the key (exit 2), reported before any file is read.
+// Checks across keys: user_layers and item_layers end with the same
+// width, a batch's scores (batch_size x (batch_size + uniform_negatives))
+// stay under 2^28, select_metric is a metric at 10, 50 or 100, and
+// text_components is at most the text embeddings' width.
+// An unknown or misspelt key or section, a value of the wrong type (an
+// integer key takes only integers), a value out of range, an empty file
+// or value and null are usage errors (exit 2) naming the file and line
+// (or the --set flag), the key, the value and what is allowed, reported
+// before any file is read.
 //
 // What it does:
 //

@@ -23,6 +23,7 @@ const tinyParams = `model_training:
     learning_rate: 0.01
     epochs: 3
     seed: 7
+    text_components: 0
 `
 
 // run runs the command in-process in dir and returns the exit code and
@@ -75,8 +76,8 @@ func TestBadParamsBeforeWork(t *testing.T) {
 	for _, tc := range []struct {
 		set, want string
 	}{
-		{"model_training.two_tower.temperature=0", "model_training.two_tower.temperature = 0: want a number > 0"},
-		{"model_training.two_tower.epochs=ten", "model_training.two_tower.epochs = ten: wrong type"},
+		{"model_training.two_tower.temperature=0", "--set model_training.two_tower.temperature=0: model_training.two_tower.temperature = 0: want a number in (0, 100]"},
+		{"model_training.two_tower.epochs=ten", `model_training.two_tower.epochs = "ten": want an integer in [1, 100000]`},
 		{"model_training.two_tower.epoch=3", "model_training.two_tower.epoch: unknown key"},
 	} {
 		code, stderr := run(t, dir, "--set", tc.set)

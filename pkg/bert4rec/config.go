@@ -1,15 +1,8 @@
 package bert4rec
 
 import (
-	"bytes"
 	"fmt"
-	"math"
-	"sort"
-	"strings"
 
-	"gopkg.in/yaml.v3"
-
-	"github.com/moviegenie/pipeline/pkg/cliapp"
 	"github.com/moviegenie/pipeline/pkg/nn"
 	"github.com/moviegenie/pipeline/pkg/params"
 )
@@ -18,26 +11,27 @@ import (
 const Section = "model_training.bert4rec"
 
 // Config is the model_training.bert4rec section of params.yaml: the
-// architecture and the training recipe. The yaml names are the keys of the
-// section; DefaultConfig gives the value of every key the section omits.
+// architecture and the training recipe. The tags give each key, its
+// default (the value when the section leaves the key out) and its range
+// (pkg/params); Validate checks what spans keys.
 type Config struct {
 	// Architecture.
-	HiddenSize int     `yaml:"hidden_size" json:"hidden_size"` // C
-	NumLayers  int     `yaml:"num_layers" json:"num_layers"`   // L
-	Block      string  `yaml:"block" json:"block"`             // post_ln (BERT, BERT4Rec) or pre_ln
-	NumHeads   int     `yaml:"num_heads" json:"num_heads"`     // NH; must divide C
-	FFNMult    int     `yaml:"ffn_mult" json:"ffn_mult"`       // FFN width = ffn_mult·C
-	Dropout    float64 `yaml:"dropout" json:"dropout"`         // hidden dropout
-	// MaxLen is T, the sequence length. 0 means "use
-	// feature_engineering.max_sequence_length", the length the windows
-	// were cut to.
-	MaxLen   int     `yaml:"max_len" json:"max_len"`
-	InitStd  float64 `yaml:"init_std" json:"init_std"` // N(0, init_std²) initialisation, as BERT's 0.02
-	MaskProb float64 `yaml:"mask_prob" json:"mask_prob"`
+	HiddenSize int     `yaml:"hidden_size" json:"hidden_size" default:"128" range:"[1,1024]" doc:"C, the width of the model"`
+	NumLayers  int     `yaml:"num_layers" json:"num_layers" default:"4" range:"[1,24]" doc:"L, transformer blocks"`
+	Block      string  `yaml:"block" json:"block" default:"post_ln" oneof:"post_ln pre_ln" doc:"post_ln (BERT, original BERT4Rec) or pre_ln"`
+	NumHeads   int     `yaml:"num_heads" json:"num_heads" default:"4" range:"[1,64]" doc:"NH, attention heads; must divide hidden_size"`
+	FFNMult    int     `yaml:"ffn_mult" json:"ffn_mult" default:"4" range:"[1,8]" doc:"FFN width = ffn_mult x hidden_size, GELU"`
+	Dropout    float64 `yaml:"dropout" json:"dropout" default:"0.1" range:"[0,1)" doc:"hidden dropout"`
+	// MaxLen is T, the sequence length. 0 means the length the features
+	// stage cut the windows to (feature_engineering.max_sequence_length),
+	// read from the windows themselves (Stage.Run).
+	MaxLen   int     `yaml:"max_len" json:"max_len" default:"0" range:"[0,1024]" doc:"T; 0 = the length of the windows read (feature_engineering.max_sequence_length); else at least 2"`
+	InitStd  float64 `yaml:"init_std" json:"init_std" default:"0.02" range:"(0,1]" doc:"N(0, init_std^2) initialisation, as BERT's 0.02"`
+	MaskProb float64 `yaml:"mask_prob" json:"mask_prob" default:"0.4" range:"(0,1]" doc:"Cloze probability of masking a position"`
 	// MaskTokenRatio is the share of the chosen positions replaced by the
 	// [MASK] token; the rest is split evenly between "keep the item" and
 	// "a random item" (BERT's 80/10/10 is 0.8). 1 masks them all.
-	MaskTokenRatio float64 `yaml:"mask_token_ratio" json:"mask_token_ratio"`
+	MaskTokenRatio float64 `yaml:"mask_token_ratio" json:"mask_token_ratio" default:"1.0" range:"[0,1]" doc:"share of the masked positions shown as [MASK] (BERT: 0.8); the rest half kept, half a random item"`
 	// MaskLast trains the next-item prediction the model serves, on each
 	// user's most recent window (window 0, ending with the last train
 	// item): "extra" adds that window once more per epoch with only its
@@ -46,149 +40,78 @@ type Config struct {
 	// of that window in its Cloze example (free), "force_all" does so in
 	// every window (each window's last item predicted from the items
 	// before it, also free), "none" leaves the Cloze draws alone.
-	MaskLast string `yaml:"mask_last" json:"mask_last"`
+	MaskLast string `yaml:"mask_last" json:"mask_last" default:"force" oneof:"force force_all extra none" doc:"next-item training: force masks the last item of each user's latest window, force_all of every window, extra adds the latest window again with only its last item masked, none leaves the Cloze draws alone"`
 
 	// Optimisation.
-	BatchSize    int     `yaml:"batch_size" json:"batch_size"`
-	LearningRate float64 `yaml:"learning_rate" json:"learning_rate"`
-	WeightDecay  float64 `yaml:"weight_decay" json:"weight_decay"`
-	Beta1        float64 `yaml:"beta1" json:"beta1"`
-	Beta2        float64 `yaml:"beta2" json:"beta2"`
-	WarmupSteps  int     `yaml:"warmup_steps" json:"warmup_steps"`
-	LRDecay      string  `yaml:"lr_decay" json:"lr_decay"`   // none, linear or cosine (to 0 at the last epoch)
-	GradClip     float64 `yaml:"grad_clip" json:"grad_clip"` // global norm; 0 = no clipping
-	Epochs       int     `yaml:"epochs" json:"epochs"`
-	Seed         int64   `yaml:"seed" json:"seed"`
+	BatchSize    int     `yaml:"batch_size" json:"batch_size" default:"256" range:"[1,4096]" doc:"windows per step"`
+	LearningRate float64 `yaml:"learning_rate" json:"learning_rate" default:"0.001" range:"(0,10]" doc:"AdamW peak learning rate"`
+	WeightDecay  float64 `yaml:"weight_decay" json:"weight_decay" default:"0.0" range:"[0,10]" doc:"AdamW decoupled weight decay"`
+	Beta1        float64 `yaml:"beta1" json:"beta1" default:"0.9" range:"[0,1)" doc:"AdamW first-moment decay"`
+	Beta2        float64 `yaml:"beta2" json:"beta2" default:"0.999" range:"[0,1)" doc:"AdamW second-moment decay"`
+	WarmupSteps  int     `yaml:"warmup_steps" json:"warmup_steps" default:"100" range:"[0,100000000]" doc:"linear warm-up steps"`
+	LRDecay      string  `yaml:"lr_decay" json:"lr_decay" default:"linear" oneof:"none linear cosine" doc:"learning-rate decay to 0 at the last epoch"`
+	GradClip     float64 `yaml:"grad_clip" json:"grad_clip" default:"0" range:"[0,1000000]" doc:"global gradient norm clip; 0 = none"`
+	Epochs       int     `yaml:"epochs" json:"epochs" default:"50" range:"[1,100000]" doc:"at most; the best validation epoch is kept"`
+	Seed         int64   `yaml:"seed" json:"seed" default:"42" range:"[0,9007199254740992]" doc:"seed of every random choice"`
 
 	// Model selection.
-	EvalEvery int `yaml:"eval_every" json:"eval_every"` // validate every eval_every epochs (and after the last)
-	Patience  int `yaml:"patience" json:"patience"`     // stop after this many epochs without a better validation ndcg@10; 0 = never
+	EvalEvery int `yaml:"eval_every" json:"eval_every" default:"1" range:"[1,100000]" doc:"validate every eval_every epochs (and after the last)"`
+	Patience  int `yaml:"patience" json:"patience" default:"15" range:"[0,100000]" doc:"epochs without a better validation ndcg@10 before stopping; 0 = never stop early"`
 }
 
 // DefaultConfig is the configuration of every key params.yaml leaves out:
 // the values of params.yaml (see "Recipe" in the package documentation).
 func DefaultConfig() Config {
-	return Config{
-		HiddenSize: 128, NumLayers: 4, Block: PostLN, NumHeads: 4, FFNMult: 4, Dropout: 0.1,
-		MaxLen: 0, InitStd: 0.02, MaskProb: 0.4, MaskTokenRatio: 1, MaskLast: "force",
-		BatchSize: 256, LearningRate: 0.001, WeightDecay: 0, Beta1: 0.9, Beta2: 0.999,
-		WarmupSteps: 100, LRDecay: "linear", GradClip: 0, Epochs: 50, Seed: 42,
-		EvalEvery: 1, Patience: 15,
-	}
+	var c Config
+	params.DefaultsOf(&c)
+	return c
 }
 
-// maxSeqKey is where MaxLen comes from when the section leaves it at 0.
-const maxSeqKey = "feature_engineering.max_sequence_length"
-
-// DecodeConfig reads the section over DefaultConfig, fills MaxLen from
-// feature_engineering.max_sequence_length when the section does not set it,
-// and validates the result. Every problem is a *cliapp.UsageError naming
-// the key.
+// DecodeConfig reads and checks the section (pkg/params): a missing
+// section, an unknown key or a bad value is a *params.Error naming the
+// file, key and value. MaxLen stays 0 when the section leaves it so; the
+// stage takes it from the windows it reads.
 func DecodeConfig(p *params.Params) (Config, error) {
-	cfg := DefaultConfig()
-	if err := decodeSection(p.Section(Section), &cfg); err != nil {
-		return cfg, &cliapp.UsageError{Err: err}
-	}
-	if cfg.MaxLen == 0 {
-		if fe := p.Section("feature_engineering"); fe != nil {
-			switch v := fe["max_sequence_length"].(type) {
-			case int:
-				cfg.MaxLen = v
-			case nil:
-			default:
-				return cfg, cliapp.Usagef("%s = %v: want an integer", maxSeqKey, v)
-			}
-		}
-		if cfg.MaxLen == 0 {
-			return cfg, cliapp.Usagef("%s.max_len is not set and %s is missing", Section, maxSeqKey)
-		}
-	}
-	if err := cfg.Validate(); err != nil {
-		return cfg, &cliapp.UsageError{Err: err}
-	}
-	return cfg, nil
+	var cfg Config
+	err := p.Decode(Section, &cfg)
+	return cfg, err
 }
 
-// decodeSection decodes the section key by key (in sorted order) over
-// cfg, so that an unknown key or a value of the wrong type is reported with
-// the key's name.
-func decodeSection(sec map[string]any, cfg *Config) error {
-	keys := make([]string, 0, len(sec))
-	for k := range sec {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		data, err := yaml.Marshal(map[string]any{k: sec[k]})
-		if err != nil {
-			return fmt.Errorf("%s.%s: %w", Section, k, err)
-		}
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		if err := dec.Decode(cfg); err != nil {
-			if strings.Contains(err.Error(), "not found in type") {
-				return fmt.Errorf("%s.%s: unknown key", Section, k)
-			}
-			return fmt.Errorf("%s.%s = %v: wrong type for this key", Section, k, sec[k])
-		}
-	}
-	return nil
-}
+// MaxMemory bounds the training memory a config may ask for, so that no
+// params file can exhaust the machine's memory.
+const MaxMemory = 8 << 30
 
-// Validate returns an error naming the first key whose value cannot work.
+// Validate checks every key against its tag, then what spans keys;
+// the error names the key.
 func (c Config) Validate() error {
-	bad := func(key string, v any, want string) error {
-		return fmt.Errorf("%s.%s = %v: want %s", Section, key, v, want)
+	if err := params.CheckFields(Section, c); err != nil {
+		return err
 	}
-	switch {
-	case c.HiddenSize < 1:
-		return bad("hidden_size", c.HiddenSize, "an integer >= 1")
-	case c.NumLayers < 1:
-		return bad("num_layers", c.NumLayers, "an integer >= 1")
-	case c.Block != PostLN && c.Block != PreLN:
-		return bad("block", fmt.Sprintf("%q", c.Block), "post_ln or pre_ln")
-	case c.NumHeads < 1:
-		return bad("num_heads", c.NumHeads, "an integer >= 1")
-	case c.HiddenSize%c.NumHeads != 0:
-		return fmt.Errorf("%s.hidden_size = %d is not divisible by %s.num_heads = %d", Section, c.HiddenSize, Section, c.NumHeads)
-	case c.FFNMult < 1:
-		return bad("ffn_mult", c.FFNMult, "an integer >= 1")
-	case !(c.Dropout >= 0 && c.Dropout < 1):
-		return bad("dropout", c.Dropout, "a number in [0, 1)")
-	case c.MaxLen < 2:
-		return bad("max_len", c.MaxLen, "an integer >= 2")
-	case !(c.InitStd > 0) || math.IsInf(c.InitStd, 0):
-		return bad("init_std", c.InitStd, "a number > 0")
-	case !(c.MaskProb > 0 && c.MaskProb <= 1):
-		return bad("mask_prob", c.MaskProb, "a number in (0, 1]")
-	case !(c.MaskTokenRatio >= 0 && c.MaskTokenRatio <= 1):
-		return bad("mask_token_ratio", c.MaskTokenRatio, "a number in [0, 1]")
-	case c.MaskLast != "extra" && c.MaskLast != "force" && c.MaskLast != "force_all" && c.MaskLast != "none":
-		return bad("mask_last", fmt.Sprintf("%q", c.MaskLast), "extra, force, force_all or none")
-	case c.BatchSize < 1:
-		return bad("batch_size", c.BatchSize, "an integer >= 1")
-	case !(c.LearningRate > 0) || math.IsInf(c.LearningRate, 0):
-		return bad("learning_rate", c.LearningRate, "a number > 0")
-	case !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 0):
-		return bad("weight_decay", c.WeightDecay, "a number >= 0")
-	case !(c.Beta1 >= 0 && c.Beta1 < 1):
-		return bad("beta1", c.Beta1, "a number in [0, 1)")
-	case !(c.Beta2 >= 0 && c.Beta2 < 1):
-		return bad("beta2", c.Beta2, "a number in [0, 1)")
-	case c.WarmupSteps < 0:
-		return bad("warmup_steps", c.WarmupSteps, "an integer >= 0")
-	case c.LRDecay != "none" && c.LRDecay != "linear" && c.LRDecay != "cosine":
-		return bad("lr_decay", fmt.Sprintf("%q", c.LRDecay), "none, linear or cosine")
-	case !(c.GradClip >= 0) || math.IsInf(c.GradClip, 0):
-		return bad("grad_clip", c.GradClip, "a number >= 0 (0 = no clipping)")
-	case c.Epochs < 1:
-		return bad("epochs", c.Epochs, "an integer >= 1")
-	case c.EvalEvery < 1:
-		return bad("eval_every", c.EvalEvery, "an integer >= 1")
-	case c.Patience < 0:
-		return bad("patience", c.Patience, "an integer >= 0 (0 = no early stopping)")
+	if c.HiddenSize%c.NumHeads != 0 {
+		return params.Invalid(Section+".num_heads", c.NumHeads, fmt.Sprintf("a divisor of hidden_size %d", c.HiddenSize))
+	}
+	if c.MaxLen == 1 {
+		return params.Invalid(Section+".max_len", c.MaxLen, "0 (the windows' length) or an integer in [2, 1024]")
+	}
+	if c.MaxLen > 0 {
+		if b := c.MemoryEstimate(); b > MaxMemory {
+			return params.Invalid(Section+".batch_size", c.BatchSize, fmt.Sprintf(
+				"a smaller batch_size, max_len, hidden_size, ffn_mult or num_layers: training would need about %.1f GiB, more than the %d GiB bound",
+				float64(b)/(1<<30), MaxMemory>>30))
+		}
 	}
 	return nil
+}
+
+// MemoryEstimate is a rough upper bound, in bytes, of the activations and
+// optimiser state of one training step with sequence length MaxLen
+// (without the catalogue-sized output layer, which the data bounds).
+func (c Config) MemoryEstimate() int64 {
+	B, T, L, C := int64(c.BatchSize), int64(c.MaxLen), int64(c.NumLayers), int64(c.HiddenSize)
+	F, NH := int64(c.FFNMult)*C, int64(c.NumHeads)
+	act := B * T * L * (16*C + 2*F + 2*NH*T)
+	weights := L * (4*C*C + 2*C*F) * 4 // weights, gradients, two Adam moments
+	return 4 * (act + weights)
 }
 
 // schedule is the learning-rate schedule for a run of totalSteps updates.

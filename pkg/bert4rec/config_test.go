@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/moviegenie/pipeline/pkg/cliapp"
 	"github.com/moviegenie/pipeline/pkg/params"
 )
 
@@ -23,8 +22,8 @@ func TestDecodeConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.MaxLen != 50 || cfg.HiddenSize != 128 || cfg.NumHeads != 4 || cfg.Epochs != 50 {
-		t.Errorf("got %+v, want max_len 50 from feature_engineering and the seed values", cfg)
+	if cfg.MaxLen != 0 || cfg.HiddenSize != 128 || cfg.NumHeads != 4 || cfg.Epochs != 50 {
+		t.Errorf("got %+v, want max_len 0 (from the windows) and the seed values", cfg)
 	}
 	p := seedParams()
 	p.Set("model_training.bert4rec.max_len=20")
@@ -57,13 +56,21 @@ func TestDecodeConfigErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := DecodeConfig(p)
-		var ue *cliapp.UsageError
+		var ue *params.Error
 		if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), c.key) {
-			t.Errorf("%s: got %v, want a usage error naming %s", c.set, err, c.key)
+			t.Errorf("%s: got %v, want a *params.Error naming %s", c.set, err, c.key)
 		}
 	}
-	p := params.FromMap(map[string]any{"model_training": map[string]any{"bert4rec": map[string]any{"epochs": 1}}})
-	if _, err := DecodeConfig(p); err == nil || !strings.Contains(err.Error(), "max_sequence_length") {
-		t.Errorf("no max_len anywhere: got %v, want an error naming feature_engineering.max_sequence_length", err)
+	// No params file can ask for more memory than MaxMemory.
+	p := seedParams()
+	for _, kv := range []string{"hidden_size=1024", "num_layers=24", "batch_size=4096", "max_len=1024", "ffn_mult=8"} {
+		p.Set(Section + "." + kv)
+	}
+	if _, err := DecodeConfig(p); err == nil || !strings.Contains(err.Error(), "GiB") {
+		t.Errorf("largest sizes: got %v, want an error naming the memory bound", err)
+	}
+	p = params.FromMap(map[string]any{"feature_engineering": map[string]any{"max_sequence_length": 50}})
+	if _, err := DecodeConfig(p); err == nil || !strings.Contains(err.Error(), "section is missing") {
+		t.Errorf("no section: got %v, want the missing section named", err)
 	}
 }

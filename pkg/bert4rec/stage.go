@@ -1,6 +1,7 @@
 package bert4rec
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -55,12 +56,12 @@ func (st *Stage) Run() error {
 	rec.SetParams(st.Params, Section)
 	rec.Env.BLAS = linalg.Backend()
 	rep := progress.New(st.Stderr, StageName, st.Cfg.Epochs)
-	cfg := st.Cfg
 
 	in, err := st.read(rec)
 	if err != nil {
 		return err
 	}
+	cfg := st.Cfg
 	s, V := in.split, len(in.movieIDs)
 	rep.Logf("%d users, %d movies, %d windows (mask_last %s), T=%d C=%d L=%d NH=%d, blas %s",
 		len(s.Users), V, in.nWindows, cfg.MaskLast, cfg.MaxLen, cfg.HiddenSize, cfg.NumLayers, cfg.NumHeads, linalg.Backend())
@@ -164,6 +165,25 @@ func (st *Stage) read(rec *runmetrics.Run) (*inputs, error) {
 	windows, err := tables.Read[features.Window](wPath)
 	if err != nil {
 		return nil, err
+	}
+	if st.Cfg.MaxLen == 0 {
+		// The windows carry their length: the features stage cut them to
+		// at most max_sequence_length, and the first window of every user
+		// with that many train items has exactly that length.
+		for _, w := range windows {
+			st.Cfg.MaxLen = max(st.Cfg.MaxLen, len(w.Items))
+		}
+		if st.Cfg.MaxLen < 2 {
+			return nil, fmt.Errorf("%s: no window of 2 or more items", wPath)
+		}
+		if err := st.Cfg.Validate(); err != nil {
+			var pe *params.Error
+			if errors.As(err, &pe) {
+				pe.Where = st.Params.Where(Section)
+				pe.Msg = fmt.Sprintf("with the windows of %s (%d items)", wPath, st.Cfg.MaxLen)
+			}
+			return nil, err
+		}
 	}
 	in, err := assemble(s, movies, seqs, windows, st.Cfg.MaxLen)
 	if err != nil {

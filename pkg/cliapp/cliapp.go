@@ -24,8 +24,9 @@ const (
 	ExitUsage = 2
 )
 
-// UsageError marks an error in how the binary was called (a bad flag or
-// parameter value) rather than in the data.
+// UsageError marks an error in how the binary was called (a bad flag)
+// rather than in the data. A *params.Error (a bad params file or --set) is
+// a usage error too.
 type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
@@ -71,13 +72,10 @@ func NewApp(name, usage string) *cli.App {
 }
 
 // LoadParams reads the params files and overrides given on the command line.
-// A malformed file or override is a usage error.
+// A malformed file or override is a *params.Error, which Run treats as a
+// usage error.
 func LoadParams(c *cli.Context) (*params.Params, error) {
-	p, err := params.Load(c.StringSlice(ParamsFlag.Name), c.StringSlice(SetFlag.Name))
-	if err != nil {
-		return nil, &UsageError{Err: err}
-	}
-	return p, nil
+	return params.Load(c.StringSlice(ParamsFlag.Name), c.StringSlice(SetFlag.Name))
 }
 
 // Main runs the app and exits with the code its outcome calls for.
@@ -94,7 +92,8 @@ func Run(app *cli.App, args []string, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "%s: %v\n", app.Name, err)
 	var ue *UsageError
-	if errors.As(err, &ue) || isFlagError(err) {
+	var pe *params.Error
+	if errors.As(err, &ue) || errors.As(err, &pe) || isFlagError(err) {
 		return ExitUsage
 	}
 	return ExitError

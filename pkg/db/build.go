@@ -15,32 +15,33 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
 
 	"github.com/moviegenie/pipeline/pkg/atomicfile"
+	"github.com/moviegenie/pipeline/pkg/params"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 )
 
-// Options are the tunable parts of a build (params.yaml section database).
+// Options are the tunable parts of a build: the params.yaml section
+// database. The tags give each key, its default and its range (pkg/params).
 type Options struct {
 	// FavouriteGenres is how many genres user_stats.favourite_genres
-	// keeps per user (default 3).
-	FavouriteGenres int `yaml:"favourite_genres"`
+	// keeps per user.
+	FavouriteGenres int `yaml:"favourite_genres" default:"3" range:"[1,100]" doc:"genres listed per user in user_stats.favourite_genres"`
 	// LikedRating is the lowest rating that counts as liking a movie for
-	// favourite_genres (default 4).
-	LikedRating int `yaml:"liked_rating"`
+	// favourite_genres.
+	LikedRating int `yaml:"liked_rating" default:"4" range:"[1,5]" doc:"a rating at least this counts towards favourite genres"`
 }
 
-// DefaultOptions returns the options used when params.yaml sets none.
-func DefaultOptions() Options { return Options{FavouriteGenres: 3, LikedRating: 4} }
+// ParamsSection is the params.yaml section of the database build.
+const ParamsSection = "database"
+
+// DefaultOptions returns the options of every key params.yaml leaves out.
+func DefaultOptions() Options {
+	var o Options
+	params.DefaultsOf(&o)
+	return o
+}
 
 // Validate reports an option out of range.
-func (o Options) Validate() error {
-	if o.FavouriteGenres < 1 {
-		return fmt.Errorf("favourite_genres is %d, want at least 1", o.FavouriteGenres)
-	}
-	if o.LikedRating < 1 || o.LikedRating > 5 {
-		return fmt.Errorf("liked_rating is %d, want 1..5", o.LikedRating)
-	}
-	return nil
-}
+func (o Options) Validate() error { return params.CheckFields(ParamsSection, o) }
 
 // Result describes a finished build.
 type Result struct {

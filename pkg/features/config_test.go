@@ -48,7 +48,6 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"svd_power_iterations", 100, "feature_engineering.svd_power_iterations"},
 		{"title_weight", -0.5, "feature_engineering.title_weight"},
 		{"title_weight", "heavy", "feature_engineering.title_weight"},
-		{"max_sequence_length", nil, "feature_engineering.max_sequence_length is missing"},
 		{"embeding_dim", 64, "feature_engineering.embeding_dim"}, // misspelt: unknown
 	} {
 		sec := goodSection()

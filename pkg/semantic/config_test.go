@@ -52,11 +52,11 @@ func TestConfigFromParams(t *testing.T) {
 		{"negative weight", []string{"semantic_search.lexical_weight=-1"}, "semantic_search.lexical_weight"},
 		{"share above 1", []string{"semantic_search.stopword_weight=2"}, "semantic_search.stopword_weight"},
 		{"zero neighbours", []string{"semantic_search.neighbours=0"}, "semantic_search.neighbours"},
-		{"both blend weights 0", []string{"semantic_search.semantic_weight=0", "semantic_search.personal_weight=0"}, "both 0"},
+		{"both blend weights 0", []string{"semantic_search.semantic_weight=0", "semantic_search.personal_weight=0"}, "semantic_search.personal_weight = 0: want a weight above 0 when semantic_weight is 0"},
 		{"wrong type", []string{"semantic_search.user_pool=many"}, "user_pool"},
 	}
 	for _, tt := range tests {
-		p, err := params.Load(nil, tt.set)
+		p, err := params.Load(nil, append([]string{"semantic_search={}"}, tt.set...))
 		if err != nil {
 			t.Fatal(err)
 		}

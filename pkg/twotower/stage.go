@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/moviegenie/pipeline/pkg/cliapp"
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/features"
 	"github.com/moviegenie/pipeline/pkg/linalg"
@@ -73,7 +72,8 @@ func (st *Stage) Run() error {
 		return err
 	}
 	if err := in.KeepTextComponents(cfg.TextComponents); err != nil {
-		return &cliapp.UsageError{Err: err}
+		key := Section + ".text_components"
+		return &params.Error{Where: st.Params.Where(key), Key: key, Value: cfg.TextComponents, Msg: err.Error()}
 	}
 	s := in.Split
 	m, err := New(cfg, in.Users, in.Movies, in.Sizes)
@@ -244,7 +244,7 @@ func (in *Inputs) KeepTextComponents(k int) error {
 		return nil
 	}
 	if k > T {
-		return fmt.Errorf("%s.text_components = %d, but the text embeddings of %s have %d", Section, k, features.TextEmbeddingsFile, T)
+		return fmt.Errorf("want at most %d or 0 (all): the text embeddings of %s have %d components", T, features.TextEmbeddingsFile, T)
 	}
 	text := make([]float32, N*k)
 	for n := 0; n < N; n++ {

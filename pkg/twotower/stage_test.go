@@ -20,7 +20,7 @@ import (
 func tinyParams() *params.Params {
 	return params.FromMap(map[string]any{"model_training": map[string]any{"two_tower": map[string]any{
 		"embedding_dim": 4, "feature_dim": 3, "text_dim": 2, "user_layers": []any{5, 3}, "item_layers": []any{6, 3},
-		"batch_size": 8, "learning_rate": 0.01, "epochs": 4, "seed": 7,
+		"batch_size": 8, "learning_rate": 0.01, "epochs": 4, "seed": 7, "text_components": 0,
 	}}})
 }
 

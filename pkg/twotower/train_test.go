@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/moviegenie/pipeline/pkg/cliapp"
 	"github.com/moviegenie/pipeline/pkg/params"
 )
 
@@ -142,7 +141,7 @@ func TestBadParams(t *testing.T) {
 		{"dropout", 1.0, "model_training.two_tower.dropout"},
 		{"cold_start_rate", -0.5, "model_training.two_tower.cold_start_rate"},
 		{"logq_weight", -1, "model_training.two_tower.logq_weight"},
-		{"user_layers", []any{128, 32}, "must be equal"},
+		{"user_layers", []any{128, 32}, "same last width as user_layers (32)"},
 		{"item_layers", []any{}, "model_training.two_tower.item_layers"},
 		{"lr_decay", "exp", "model_training.two_tower.lr_decay"},
 		{"select_metric", "recall@7", "model_training.two_tower.select_metric"},
@@ -152,9 +151,9 @@ func TestBadParams(t *testing.T) {
 		t.Run(tc.key, func(t *testing.T) {
 			p := params.FromMap(map[string]any{"model_training": map[string]any{"two_tower": map[string]any{"epochs": 5, tc.key: tc.val}}})
 			_, err := DecodeConfig(p)
-			var ue *cliapp.UsageError
+			var ue *params.Error
 			if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v, want a usage error mentioning %q", err, tc.want)
+				t.Fatalf("got %v, want a *params.Error mentioning %q", err, tc.want)
 			}
 		})
 	}
