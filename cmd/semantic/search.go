@@ -159,10 +159,6 @@ func searchConfig(c *cli.Context, ix *semantic.Index) (semantic.Config, error) {
 	if err != nil {
 		return semantic.Config{}, &cliapp.UsageError{Err: err}
 	}
-	if files == nil && p.Section(semantic.Section) == nil {
-		cfg := ix.BuildConfig()
-		return cfg, cfg.Validate()
-	}
 	return semantic.DecodeConfig(p, ix.BuildConfig())
 }
 

@@ -67,6 +67,9 @@ func (p *Params) Section(path string) map[string]any {
 	return m
 }
 
+// Files are the params files read, in order.
+func (p *Params) Files() []string { return p.files }
+
 // Where says where the value at a dotted path was set: "file:line", or
 // "--set key=value" for an override. For a path no file mentions it names
 // the files read.

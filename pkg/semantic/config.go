@@ -97,8 +97,12 @@ func ConfigFromParams(p *params.Params) (Config, error) {
 
 // DecodeConfig reads the semantic_search section over base (keys the
 // section lacks keep base's values, such as the config an index was built
-// with) and checks the result.
+// with) and checks the result. With no params file read and no section
+// given by --set, the result is base itself: a search with only an index.
 func DecodeConfig(p *params.Params, base Config) (Config, error) {
+	if len(p.Files()) == 0 && p.Section(Section) == nil {
+		return base, base.Validate()
+	}
 	cfg := base
 	err := p.DecodeOver(Section, &cfg)
 	return cfg, err
