@@ -72,6 +72,12 @@
 //	                  at most; the best validation epoch is kept
 //	seed              default 42; an integer in [0, 9007199254740992]
 //	                  seed of every random choice
+//	sampled_softmax   default 0; an integer in [0, 1000000]
+//	                  negatives of a sampled softmax output layer, drawn
+//	                  each step; 0 = full softmax over every movie
+//	sampled_uniform   default false; true or false
+//	                  sampled softmax: draw negatives uniformly instead of
+//	                  by popularity^0.75 (log-Q corrected)
 //	eval_every        default 1; an integer in [1, 100000]
 //	                  validate every eval_every epochs (and after the last)
 //	patience          default 15; an integer in [0, 100000]

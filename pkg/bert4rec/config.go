@@ -54,6 +54,14 @@ type Config struct {
 	Epochs       int     `yaml:"epochs" json:"epochs" default:"50" range:"[1,100000]" doc:"at most; the best validation epoch is kept"`
 	Seed         int64   `yaml:"seed" json:"seed" default:"42" range:"[0,9007199254740992]" doc:"seed of every random choice"`
 
+	// Output layer. SampledSoftmax is the number of negatives of a sampled
+	// softmax (nn.SampledSoftmaxCrossEntropy), drawn anew each step and
+	// shared by the batch; 0 takes the full softmax over every movie (exact;
+	// fast enough up to a few thousand movies). SampledUniform draws them
+	// uniformly instead of by popularity^0.75 with log-Q correction.
+	SampledSoftmax int  `yaml:"sampled_softmax" json:"sampled_softmax,omitempty" default:"0" range:"[0,1000000]" doc:"negatives of a sampled softmax output layer, drawn each step; 0 = full softmax over every movie"`
+	SampledUniform bool `yaml:"sampled_uniform" json:"sampled_uniform,omitempty" default:"false" doc:"sampled softmax: draw negatives uniformly instead of by popularity^0.75 (log-Q corrected)"`
+
 	// Model selection.
 	EvalEvery int `yaml:"eval_every" json:"eval_every" default:"1" range:"[1,100000]" doc:"validate every eval_every epochs (and after the last)"`
 	Patience  int `yaml:"patience" json:"patience" default:"15" range:"[0,100000]" doc:"epochs without a better validation ndcg@10 before stopping; 0 = never stop early"`

@@ -31,6 +31,12 @@ type workspace struct {
 	hMean, hRstd     []float32 // [M]
 	iota             []int32   // [M] 0..M-1
 
+	// Sampled softmax (Config.SampledSoftmax): the step's shared negatives
+	// (classes, movie_idx-1) and their log-Q correction ([V], nil for a
+	// uniform proposal). neg nil takes the full softmax.
+	neg  []int32
+	logQ []float32
+
 	dA, dB, dRes, dTmp []float32 // [N, C] gradient scratch
 	dAtt, dH           []float32 // [N, C]
 	dFin               []float32 // [M, C]
@@ -210,7 +216,12 @@ func (m *Model) lossBackward(ws *workspace, b *batch, dropout bool) float32 {
 	// Output layer (tied to the item embedding) and loss.
 	dhl := ws.dhl[:M*C]
 	clear(dhl)
-	loss := nn.SoftmaxCrossEntropy(ws.hl[:M*C], ws.iota[:M], b.targets, m.outW(), m.outBias.W, C, m.V, dhl, m.outG(), m.outBias.G)
+	var loss float32
+	if ws.neg != nil {
+		loss = nn.SampledSoftmaxCrossEntropy(ws.hl[:M*C], ws.iota[:M], b.targets, m.outW(), m.outBias.W, C, m.V, ws.neg, ws.logQ, dhl, m.outG(), m.outBias.G)
+	} else {
+		loss = nn.SoftmaxCrossEntropy(ws.hl[:M*C], ws.iota[:M], b.targets, m.outW(), m.outBias.W, C, m.V, dhl, m.outG(), m.outBias.G)
+	}
 	// Head.
 	clear(ws.dhg[:M*C])
 	nn.LayerNormBackward(ws.dhg, m.headLNg.G, m.headLNb.G, dhl, ws.hg, m.headLNg.W, ws.hMean, ws.hRstd, M, C)

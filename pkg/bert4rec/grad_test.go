@@ -35,6 +35,9 @@ func tinyBatch(V int) []seqInput {
 func lossOnly(m *Model, ws *workspace, b *batch, dropout bool) float64 {
 	m.forward(ws, b, dropout, 7)
 	C := m.Cfg.HiddenSize
+	if ws.neg != nil {
+		return float64(nn.SampledSoftmaxCrossEntropy(ws.hl[:b.M*C], ws.iota[:b.M], b.targets, m.outW(), m.outBias.W, C, m.V, ws.neg, ws.logQ, nil, nil, nil))
+	}
 	return float64(nn.SoftmaxCrossEntropy(ws.hl[:b.M*C], ws.iota[:b.M], b.targets, m.outW(), m.outBias.W, C, m.V, nil, nil, nil))
 }
 
@@ -50,9 +53,10 @@ func TestGradientWholeModel(t *testing.T) {
 	for _, c := range []struct {
 		block   string
 		dropout float64
-	}{{PostLN, 0}, {PostLN, 0.2}, {PreLN, 0}, {PreLN, 0.2}} {
+		sampled bool // sampled softmax: 5 shared negatives with log-Q, hits included
+	}{{PostLN, 0, false}, {PostLN, 0.2, false}, {PreLN, 0, false}, {PreLN, 0.2, false}, {PostLN, 0.2, true}} {
 		dropout := c.dropout
-		t.Run(fmt.Sprintf("%s/dropout=%v", c.block, dropout), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/dropout=%v/sampled=%v", c.block, dropout, c.sampled), func(t *testing.T) {
 			cfg := tinyConfig()
 			cfg.Block, cfg.Dropout = c.block, dropout
 			cfg.InitStd = 0.5 // large enough weights for a clear signal
@@ -71,6 +75,10 @@ func TestGradientWholeModel(t *testing.T) {
 			var b batch
 			b.pack(tinyBatch(V), cfg.MaxLen, V, cfg.NumHeads)
 			ws := &workspace{train: true}
+			if c.sampled {
+				ws.neg = []int32{2, 0, 4, 4, 6} // class 2 is a target (an accidental hit), 4 twice
+				ws.logQ = []float32{-0.5, -1, -2, 0.3, -0.2, -1.5, 0.1}
+			}
 			m.P.ZeroGrad()
 			m.forward(ws, &b, dropout > 0, 7)
 			loss := m.lossBackward(ws, &b, dropout > 0)

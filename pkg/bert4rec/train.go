@@ -32,7 +32,8 @@ type TrainData struct {
 type Options = trainer.Options[*Model]
 
 // Result summarises a training run; an epoch's Loss is the mean
-// cross-entropy over its masked positions.
+// cross-entropy over its masked positions (with Config.SampledSoftmax, the
+// sampled softmax's: lower than the full one, not comparable with it).
 type Result = trainer.Result
 
 // Train trains m on data for up to m.Cfg.Epochs epochs with AdamW, drawing
@@ -71,6 +72,11 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 
 	ws := &workspace{train: true}
 	reserveTraining(ws, m, data.Windows, B)
+	var sampler *negSampler
+	if cfg.SampledSoftmax > 0 {
+		sampler = newNegSampler(cfg.SampledSoftmax, V, cfg.SampledUniform, data.Windows, cfg.Seed)
+		ws.logQ = sampler.logQ
+	}
 	var bt batch
 	seqs := make([]seqInput, B)
 	order := make([]int, nEx)
@@ -101,6 +107,9 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 			}
 			bt.pack(seqs[:len(chunk)], T, V, cfg.NumHeads)
 			m.P.ZeroGrad()
+			if sampler != nil {
+				ws.neg = sampler.draw()
+			}
 			m.forward(ws, &bt, true, uint64(step))
 			loss := m.lossBackward(ws, &bt, true)
 			if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {

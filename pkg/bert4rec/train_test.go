@@ -42,9 +42,23 @@ func smallConfig() Config {
 
 // TestTrainLearns trains on cyclic sequences: the loss must fall and the
 // model must then predict the next movie of the cycle most of the time
-// (chance is 1/30).
+// (chance is 1/30), with the full softmax and with sampled ones (12
+// negatives of 30 movies, by popularity and uniform).
 func TestTrainLearns(t *testing.T) {
-	cfg := smallConfig()
+	for _, tc := range []struct {
+		name    string
+		sampled int
+		uniform bool
+	}{{"full", 0, false}, {"sampled", 12, false}, {"sampled-uniform", 12, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := smallConfig()
+			cfg.SampledSoftmax, cfg.SampledUniform = tc.sampled, tc.uniform
+			trainLearns(t, cfg)
+		})
+	}
+}
+
+func trainLearns(t *testing.T, cfg Config) {
 	data, seqs := cyclicData(cfg.MaxLen)
 	m := NewModel(cfg, fixture.Movies)
 	res, err := Train(m, data, Options{})
