@@ -1,6 +1,8 @@
 package bert4rec
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -82,4 +84,51 @@ func BenchmarkEpoch(b *testing.B) {
 		b.ReportMetric(time.Since(start).Seconds()/float64(b.N), "s/epoch")
 		b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu-s/epoch")
 	})
+}
+
+// BenchmarkStepLargeCatalogue times training steps on a 60,000-movie
+// catalogue (ML-25M's size; seed params, B=256, T=50 windows of random
+// movies) with the full softmax and with sampled ones, and reports seconds
+// per step and the seconds an epoch of windowsPerEpoch windows would take
+// (ML-25M-size data cut into T=50 windows: about 25M/50 × 1.1). The
+// output layer dominates a full-softmax step at this size.
+func BenchmarkStepLargeCatalogue(b *testing.B) {
+	const (
+		V, T, steps     = 60000, 50, 4
+		windowsPerEpoch = 550000
+	)
+	cfg := DefaultConfig()
+	cfg.MaxLen, cfg.Epochs, cfg.WarmupSteps = T, 1, 0
+	rng := rand.New(rand.NewPCG(5, 6))
+	var data TrainData
+	for range steps * cfg.BatchSize {
+		w := make([]int32, T)
+		for i := range w {
+			// Zipf-like popularity: small movie_idx far more often.
+			w[i] = int32(min(V, 1+int(float64(V)*rng.Float64()*rng.Float64()*rng.Float64())))
+		}
+		data.Windows = append(data.Windows, w)
+	}
+	for _, k := range []int{0, 8192, 2048} {
+		name := "full_softmax"
+		if k > 0 {
+			name = fmt.Sprintf("sampled_%d", k)
+		}
+		b.Run(name, func(b *testing.B) {
+			c := cfg
+			c.SampledSoftmax = k
+			m := NewModel(c, V)
+			b.ResetTimer()
+			start, cpu := time.Now(), cpuSeconds()
+			for range b.N {
+				if _, err := Train(m, data, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perStep := time.Since(start).Seconds() / float64(b.N*steps)
+			b.ReportMetric(perStep, "s/step")
+			b.ReportMetric(perStep*windowsPerEpoch/float64(cfg.BatchSize), "s/epoch_25M")
+			b.ReportMetric((cpuSeconds()-cpu)/float64(b.N*steps), "cpu-s/step")
+		})
+	}
 }
