@@ -5,10 +5,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/moviegenie/pipeline/pkg/cputime"
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/features"
 	"github.com/moviegenie/pipeline/pkg/tables"
@@ -52,17 +52,6 @@ func realInputs(b *testing.B, T int) *inputs {
 	return in
 }
 
-// cpuSeconds is the process's user+system CPU time: on a shared machine it
-// tells the work done apart from the waiting.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
-	return tv(ru.Utime) + tv(ru.Stime)
-}
-
 // BenchmarkEpoch times one training epoch (no validation) on the real
 // data at the seed params (C=128, L=4, NH=4, B=256, T=50) and reports
 // seconds per epoch. Other processes on the machine skew it: report
@@ -75,14 +64,14 @@ func BenchmarkEpoch(b *testing.B) {
 		cfg.Epochs = 1
 		m := NewModel(cfg, len(in.movieIDs))
 		b.ResetTimer()
-		start, cpu := time.Now(), cpuSeconds()
+		start, cpu := time.Now(), cputime.Process().Seconds()
 		for range b.N {
 			if _, err := Train(m, in.data, Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}
 		b.ReportMetric(time.Since(start).Seconds()/float64(b.N), "s/epoch")
-		b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu-s/epoch")
+		b.ReportMetric((cputime.Process().Seconds()-cpu)/float64(b.N), "cpu-s/epoch")
 	})
 }
 

@@ -5,20 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
-)
 
-// cpuSeconds is the CPU time (user + system) the process has used: on a
-// shared machine it says more than the wall time.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
-	return tv(ru.Utime) + tv(ru.Stime)
-}
+	"github.com/moviegenie/pipeline/pkg/cputime"
+)
 
 // BenchmarkBuild builds a database from a synthetic catalogue: ml100k has
 // the size of ML-100K after the k-core filter (941 users, 1349 movies, about
@@ -71,7 +61,7 @@ func BenchmarkBuildReal(b *testing.B) {
 func benchBuild(b *testing.B, in Inputs) {
 	path := filepath.Join(b.TempDir(), "moviegenie.db")
 	var res *Result
-	cpu0 := cpuSeconds()
+	cpu0 := cputime.Process().Seconds()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		var err error
@@ -80,7 +70,7 @@ func benchBuild(b *testing.B, in Inputs) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cputime.Process().Seconds()-cpu0)/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(res.Rows["ratings"]), "ratings")
 	b.ReportMetric(float64(res.Rows["recommendations"]), "recs")
 	b.ReportMetric(float64(res.Rows["movie_embeddings"]), "vectors")

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/moviegenie/pipeline/pkg/cputime"
 )
 
 // benchShapes are the products the trainers run, named M×K×N for
@@ -58,11 +60,11 @@ func BenchmarkSgemm(b *testing.B) {
 				}
 				var cpu time.Duration
 				withBackend(b, backend, func() {
-					cpu = -processCPUTime()
+					cpu = -cputime.Process()
 					for b.Loop() {
 						Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
 					}
-					cpu += processCPUTime()
+					cpu += cputime.Process()
 				})
 				flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
 				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/moviegenie/pipeline/pkg/cputime"
 )
 
 // benchBlock is one pre-LN transformer block (the BERT4Rec layer) with all
@@ -107,7 +109,7 @@ type timer struct {
 
 func startTimer(b *testing.B) timer {
 	b.ResetTimer()
-	return timer{wall: time.Now(), cpu: processCPU()}
+	return timer{wall: time.Now(), cpu: cputime.Process()}
 }
 
 // report adds ms/step (wall) and cpu-ms/step (user+system time of all
@@ -116,7 +118,7 @@ func startTimer(b *testing.B) timer {
 func (t timer) report(b *testing.B) {
 	n := float64(b.N)
 	b.ReportMetric(float64(time.Since(t.wall).Microseconds())/1000/n, "ms/step")
-	b.ReportMetric(float64((processCPU()-t.cpu).Microseconds())/1000/n, "cpu-ms/step")
+	b.ReportMetric(float64((cputime.Process()-t.cpu).Microseconds())/1000/n, "cpu-ms/step")
 }
 
 // BenchmarkTransformerBlock times forward+backward of one block at the

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/gradcheck"
 )
 
 func newRNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x5eed)) }
@@ -53,40 +55,16 @@ func checkGrad(t *testing.T, name string, x, grad []float32, loss func() float64
 
 func checkGradTol(t *testing.T, name string, x, grad []float32, loss func() float64, h, tol float64) {
 	t.Helper()
-	if len(x) != len(grad) {
-		t.Fatalf("%s: %d values but %d gradients", name, len(x), len(grad))
+	r, err := gradcheck.Central(x, grad, loss, h)
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return
 	}
-	num := make([]float64, len(x))
-	var scale float64
-	for i := range x {
-		orig := x[i]
-		xp, xm := float32(float64(orig)+h), float32(float64(orig)-h)
-		x[i] = xp
-		lp := loss()
-		x[i] = xm
-		lm := loss()
-		x[i] = orig
-		num[i] = (lp - lm) / (float64(xp) - float64(xm))
-		scale = max(scale, math.Abs(num[i]))
-	}
-	var gap float64
-	worst := 0
-	for i := range x {
-		d := math.Abs(float64(grad[i]) - num[i])
-		if math.IsNaN(d) || math.IsInf(d, 0) {
-			t.Errorf("%s: [%d] analytic %v, numeric %v: not finite", name, i, grad[i], num[i])
-			return
-		}
-		if d > gap {
-			gap, worst = d, i
-		}
-	}
-	limit := tol * max(scale, 1e-4)
-	if gap > limit {
-		t.Errorf("%s: gradient gap %.3g at [%d] (analytic %.6g, numeric %.6g), limit %.3g (scale %.3g)",
-			name, gap, worst, grad[worst], num[worst], limit, scale)
+	limit := tol * max(r.Scale, 1e-4)
+	if r.Gap > limit {
+		t.Errorf("%s: gradient %v, limit %.3g", name, r, limit)
 	} else if testing.Verbose() {
-		t.Logf("%s: gap %.3g, scale %.3g, gap/scale %.3g", name, gap, scale, gap/max(scale, 1e-12))
+		t.Logf("%s: gap %.3g, scale %.3g, gap/scale %.3g", name, r.Gap, r.Scale, r.Rel(1e-12))
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/moviegenie/pipeline/pkg/atomicfile"
+	"github.com/moviegenie/pipeline/pkg/cputime"
 )
 
 // SchemaVersion is the version of the File layout below.
@@ -119,7 +120,7 @@ func Start(stage string) *Run {
 			},
 		},
 		start:    now,
-		cpuStart: cpuSeconds(),
+		cpuStart: cputime.Process().Seconds(),
 	}
 }
 
@@ -156,7 +157,7 @@ func (r *Run) Elapsed() time.Duration { return time.Since(r.start) }
 func (r *Run) Finish(path string) error {
 	r.FinishedAt = time.Now().UTC().Format(time.RFC3339)
 	r.WallSeconds = time.Since(r.start).Seconds()
-	r.CPUSeconds = cpuSeconds() - r.cpuStart
+	r.CPUSeconds = cputime.Process().Seconds() - r.cpuStart
 	r.PeakRSSBytes = PeakRSS()
 	data, err := json.MarshalIndent(&r.File, "", "  ")
 	if err != nil {
@@ -204,13 +205,4 @@ func PeakRSS() int64 {
 		return 0
 	}
 	return ru.Maxrss * 1024 // Linux reports kilobytes
-}
-
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
-	return tv(ru.Utime) + tv(ru.Stime)
 }

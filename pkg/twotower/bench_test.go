@@ -3,22 +3,11 @@ package twotower
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
+	"github.com/moviegenie/pipeline/pkg/cputime"
 	"github.com/moviegenie/pipeline/pkg/params"
 )
-
-// cpuSeconds is the process's user+system CPU time: beside the wall time,
-// it shows the work done when other processes share the cores.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
-	return tv(ru.Utime) + tv(ru.Stime)
-}
 
 // realData returns the processed and features directories of the real
 // data: $MOVIEGENIE_DATA/{processed,features} if set, else the repository's
@@ -64,12 +53,12 @@ func BenchmarkEpochML100K(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	cpu0 := cpuSeconds()
+	cpu0 := cputime.Process().Seconds()
 	for i := 0; i < b.N; i++ {
 		if _, err := Train(m, in.Pairs, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/epoch")
-	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/epoch")
+	b.ReportMetric((cputime.Process().Seconds()-cpu0)/float64(b.N), "cpu-s/epoch")
 }

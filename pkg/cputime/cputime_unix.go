@@ -1,15 +1,15 @@
 //go:build unix
 
-package linalg
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPUTime returns the user plus system CPU time used so far by all
-// threads of this process.
-func processCPUTime() time.Duration {
+// Process returns the user plus system CPU time used so far by all threads
+// of this process, or 0 when the system does not say.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
