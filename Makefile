@@ -307,6 +307,7 @@ status:
 
 .PHONY: test
 #? test: unit tests (both matrix backends) and the scripted Make behaviour test
+test: export ML100K_DIR := $(abspath $(or $(ML100K_DIR),../shared/data/ml-100k))
 test:
 	$(GO) vet $(if $(BLAS_TAGS),-tags '$(BLAS_TAGS)') ./...
 	$(GO) test $(if $(BLAS_TAGS),-tags '$(BLAS_TAGS)') ./...

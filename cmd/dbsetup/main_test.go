@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
-
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables"
@@ -27,24 +25,11 @@ var bin testbin.Binary
 
 func TestMain(m *testing.M) { os.Exit(bin.Run(m)) }
 
-// run runs the binary in dir and returns its exit code and stderr.
+// runBinary runs the binary in dir and returns its exit code and output.
 func runBinary(t *testing.T, dir string, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(bin.Path(t), args...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.Stdout = &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, stderr.String()
-	case errors.As(err, &ee):
-		return ee.ExitCode(), stderr.String()
-	}
-	t.Fatalf("run dbsetup: %v", err)
-	return -1, ""
+	r := bin.Exec(t, dir, nil, args...)
+	return r.Code, r.Stdout + r.Stderr
 }
 
 // writeInputs writes a pipeline tree under root (params.yaml,

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-
+	"github.com/moviegenie/pipeline/pkg/realdata"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables/tablestest"
 )
@@ -17,12 +16,9 @@ import (
 // and reads every table back with Apache Arrow: row counts, column types,
 // and a few values.
 func TestRealOutputsReadByArrow(t *testing.T) {
-	if _, err := os.Stat(realDir); err != nil {
-		t.Skipf("real data not available: %v", err)
-	}
 	out := t.TempDir()
 	metrics := filepath.Join(out, "process.json")
-	if err := run(newConfig(realDir, out, metrics, defaultParams())); err != nil {
+	if err := run(newConfig(realdata.Dir(t), out, metrics, defaultParams())); err != nil {
 		t.Fatal(err)
 	}
 

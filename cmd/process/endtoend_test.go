@@ -2,52 +2,26 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/testbin"
 )
 
-// buildBinary compiles this command into a temporary directory.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skipf("no go command to build the binary: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "process")
-	cmd := exec.Command(gobin, "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
+// bin is this command, built once for all tests (TestMain removes it).
+var bin testbin.Binary
 
-// runBinary runs bin in dir and returns its exit code and stderr.
-func runBinary(t *testing.T, bin, dir string, args ...string) (int, string) {
+// runBinary runs the binary in dir and returns its exit code and output.
+func runBinary(t *testing.T, dir string, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.Stdout = &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, stderr.String()
-	case errors.As(err, &ee):
-		return ee.ExitCode(), stderr.String()
-	}
-	t.Fatalf("run %s: %v", bin, err)
-	return -1, ""
+	r := bin.Exec(t, dir, nil, args...)
+	return r.Code, r.Stdout + r.Stderr
 }
 
 func TestEndToEnd(t *testing.T) {
-	bin := buildBinary(t)
 	work := t.TempDir()
 	raw := writeRaw(t, nil)
 	paramsFile := filepath.Join(work, "params.yaml")
@@ -58,7 +32,7 @@ func TestEndToEnd(t *testing.T) {
 	// Defaults relative to the working directory, as the Makefile calls it.
 	args := []string{"--raw", raw}
 
-	code, stderr := runBinary(t, bin, work, args...)
+	code, stderr := runBinary(t, work, args...)
 	if code != 0 {
 		t.Fatalf("got exit %d, want 0; stderr:\n%s", code, stderr)
 	}
@@ -80,7 +54,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// A bad line: exit 1, a message naming file and line, nothing touched.
 	bad := writeRaw(t, map[string]string{"u.data": strings.Replace(tinyRaw["u.data"], "2\t2\t4\t881250910", "2,2,4,881250910", 1)})
-	code, stderr = runBinary(t, bin, work, "--raw", bad)
+	code, stderr = runBinary(t, work, "--raw", bad)
 	wantMsg := "process: " + filepath.Join(bad, "u.data") + ":6: want 4 tab-separated fields"
 	if code != 1 || !strings.Contains(stderr, wantMsg) {
 		t.Errorf("got exit %d, stderr %q; want exit 1 and %q", code, stderr, wantMsg)
@@ -93,7 +67,7 @@ func TestEndToEnd(t *testing.T) {
 		{"u.user": strings.Replace(tinyRaw["u.user"], "53|F", "53|\xff\x00", 1)}, // garbled
 		{"u.genre": strings.ReplaceAll(tinyRaw["u.genre"], "|", ",")},            // wrong delimiter
 	} {
-		code, stderr = runBinary(t, bin, work, "--raw", writeRaw(t, override))
+		code, stderr = runBinary(t, work, "--raw", writeRaw(t, override))
 		if code != 1 || !strings.Contains(stderr, "process: ") {
 			t.Errorf("bad %v: got exit %d, stderr %q; want exit 1", keys(override), code, stderr)
 		}
@@ -114,7 +88,7 @@ func TestEndToEnd(t *testing.T) {
 		{[]string{"extra-argument"}, "unexpected argument"},
 		{[]string{"--out", ""}, "--out must not be empty"},
 	} {
-		code, stderr := runBinary(t, bin, work, append([]string{"--raw", bad}, tc.args...)...)
+		code, stderr := runBinary(t, work, append([]string{"--raw", bad}, tc.args...)...)
 		if code != 2 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: got exit %d, stderr %q; want exit 2 and %q", tc.args, code, stderr, tc.want)
 		}
@@ -131,7 +105,7 @@ func TestEndToEnd(t *testing.T) {
 	over := filepath.Join(work, "loo.yaml")
 	os.WriteFile(over, []byte("data_processing:\n  split: leave_one_out\n"), 0o644)
 	out2, metrics2 := filepath.Join(work, "loo"), filepath.Join(work, "loo.json")
-	code, stderr = runBinary(t, bin, work, "--raw", raw, "--out", out2, "--metrics", metrics2, "--params", paramsFile, "--params", over)
+	code, stderr = runBinary(t, work, "--raw", raw, "--out", out2, "--metrics", metrics2, "--params", paramsFile, "--params", over)
 	if code != 0 {
 		t.Fatalf("got exit %d, want 0; stderr:\n%s", code, stderr)
 	}
@@ -140,7 +114,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("got metrics %s (%v), want split leave_one_out", m, err)
 	}
 
-	code, stderr = runBinary(t, bin, work, "--help")
+	code, stderr = runBinary(t, work, "--help")
 	if code != 0 {
 		t.Errorf("--help: got exit %d, want 0", code)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/moviegenie/pipeline/pkg/params"
+	"github.com/moviegenie/pipeline/pkg/realdata"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables"
 )
@@ -259,19 +260,10 @@ func TestRunFailureWritesNothing(t *testing.T) {
 	}
 }
 
-const realDir = "/work/shared/data/ml-100k"
-
 // TestRealDeterministic runs the stage twice on ML-100K: the tables must be
 // byte-identical.
 func TestRealDeterministic(t *testing.T) {
-	raw := realDir
-	if _, err := os.Stat(realDir); err != nil {
-		raw = writeRaw(t, nil) // still check determinism on the tiny data
-	}
-	p := defaultParams()
-	if raw != realDir {
-		p = tinyParams
-	}
+	raw, p := realdata.Dir(t), defaultParams()
 	var outs []map[string][]byte
 	for i := range 2 {
 		out := filepath.Join(t.TempDir(), fmt.Sprint("out", i))
@@ -293,11 +285,8 @@ func TestRealDeterministic(t *testing.T) {
 // BenchmarkRunML100K times the whole stage on ML-100K (read, validate,
 // k-core, order, split, write six tables and the metrics).
 func BenchmarkRunML100K(b *testing.B) {
-	if _, err := os.Stat(realDir); err != nil {
-		b.Skipf("real data not available: %v", err)
-	}
 	out := b.TempDir()
-	cfg := newConfig(realDir, out, filepath.Join(out, "m.json"), defaultParams())
+	cfg := newConfig(realdata.Dir(b), out, filepath.Join(out, "m.json"), defaultParams())
 	for b.Loop() {
 		if err := run(cfg); err != nil {
 			b.Fatal(err)
@@ -312,7 +301,7 @@ func TestMain(m *testing.M) {
 	if !testing.Verbose() {
 		log.SetOutput(io.Discard)
 	}
-	os.Exit(m.Run())
+	os.Exit(bin.Run(m))
 }
 
 // TestMetricsRecordTheSectionAsGiven: the Makefile compares the params in

@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/modelfile"
 	"github.com/moviegenie/pipeline/pkg/params"
+	"github.com/moviegenie/pipeline/pkg/testbin"
 )
 
 // trainedFixture writes the fixture into a temporary directory and trains
@@ -165,32 +164,23 @@ func itoa(i int) string {
 	return string(b)
 }
 
+// bin is this command, built once for all tests.
+var bin testbin.Binary
+
+func TestMain(m *testing.M) { os.Exit(bin.Run(m)) }
+
 // TestBinary builds the command and runs it on the trained fixture.
 func TestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a binary")
-	}
 	dir := trainedFixture(t)
-	bin := filepath.Join(dir, "recommend")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	r := bin.Exec(t, dir, nil, "--model", "models/bert4rec.bin", "--processed", "processed", "--user", "1", "-k", "3")
+	if r.Code != 0 {
+		t.Fatalf("recommend --user 1: exit %d\n%s", r.Code, r.Stderr)
 	}
-	cmd := exec.Command(bin, "--model", "models/bert4rec.bin", "--processed", "processed", "--user", "1", "-k", "3")
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("recommend --user 1: %v", err)
+	if n := strings.Count(r.Stdout, "\n"); n != 4 {
+		t.Errorf("got %d lines, want a header and 3 rows:\n%s", n, r.Stdout)
 	}
-	if n := strings.Count(string(out), "\n"); n != 4 {
-		t.Errorf("got %d lines, want a header and 3 rows:\n%s", n, out)
-	}
-	cmd = exec.Command(bin, "--model", "models/bert4rec.bin", "--processed", "processed", "--user", "4242")
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err = cmd.Run()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.HasPrefix(stderr.String(), "recommend: unknown user 4242") {
-		t.Errorf("unknown user: got %v, stderr %q; want exit 2 and a message", err, stderr.String())
+	r = bin.Exec(t, dir, nil, "--model", "models/bert4rec.bin", "--processed", "processed", "--user", "4242")
+	if r.Code != 2 || !strings.HasPrefix(r.Stderr, "recommend: unknown user 4242") {
+		t.Errorf("unknown user: got exit %d, stderr %q; want exit 2 and a message", r.Code, r.Stderr)
 	}
 }

@@ -2,10 +2,8 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -55,22 +53,8 @@ func newWorkdir(t *testing.T) *workdir {
 // stdout and stderr.
 func (w *workdir) run(stdin string, args ...string) (int, string, string) {
 	w.t.Helper()
-	cmd := exec.Command(bin.Path(w.t), args...)
-	cmd.Dir = w.dir
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		w.t.Fatal(err)
-	}
-	if strings.Contains(errb.String(), "panic") || strings.Contains(errb.String(), "goroutine ") {
-		w.t.Errorf("semantic %q panicked:\n%s", args, errb.String())
-	}
-	return code, out.String(), errb.String()
+	r := bin.Exec(w.t, w.dir, strings.NewReader(stdin), args...)
+	return r.Code, r.Stdout, r.Stderr
 }
 
 type jsonResult struct {

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,52 +10,31 @@ import (
 	"github.com/moviegenie/pipeline/pkg/bert4rec/fixture"
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
+	"github.com/moviegenie/pipeline/pkg/testbin"
 )
 
-// buildBinary compiles this command into dir.
-func buildBinary(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "train-bert4rec")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
+// bin is this command, built once for all tests.
+var bin testbin.Binary
 
-// runBinary runs bin in dir and returns its exit code and stderr.
-func runBinary(t *testing.T, dir, bin string, args ...string) (int, string) {
+func TestMain(m *testing.M) { os.Exit(bin.Run(m)) }
+
+// runBinary runs the binary in dir and returns its exit code and stderr.
+func runBinary(t *testing.T, dir string, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, stderr.String()
-	case errors.As(err, &ee):
-		return ee.ExitCode(), stderr.String()
-	}
-	t.Fatal(err)
-	return -1, ""
+	r := bin.Exec(t, dir, nil, args...)
+	return r.Code, r.Stderr
 }
 
 // TestEndToEnd builds the binary and runs it on the fixture with the
 // stage's flags, then checks its outputs and its exit codes on bad calls.
 func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a binary")
-	}
 	dir := t.TempDir()
-	bin := buildBinary(t, dir)
 	if err := fixture.Write(dir); err != nil {
 		t.Fatal(err)
 	}
 	args := []string{"--params", "params.yaml", "--processed", "processed", "--features", "features",
 		"--model", "models/bert4rec.bin", "--recs", "data/recs/bert4rec.parquet", "--metrics", "metrics/bert4rec.json"}
-	code, stderr := runBinary(t, dir, bin, args...)
+	code, stderr := runBinary(t, dir, args...)
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
@@ -100,7 +76,7 @@ func TestEndToEnd(t *testing.T) {
 		{[]string{"--bogus"}, 2, "bogus"},
 		{[]string{"--features", "nowhere"}, 1, "nowhere"},
 	} {
-		code, stderr := runBinary(t, dir, bin, append(args, c.extra...)...)
+		code, stderr := runBinary(t, dir, append(args, c.extra...)...)
 		if code != c.code || !strings.Contains(stderr, c.msg) || !strings.HasPrefix(stderr, "train-bert4rec: ") {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d naming %q", c.extra, code, stderr, c.code, c.msg)
 		}

@@ -1,23 +1,16 @@
 package db
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/realdata"
 )
 
-// realProcessed is the pipeline's own data/processed, made by the process
-// stage from ML-100K with the committed params.yaml.
-var realProcessed = filepath.Join("..", "..", "data", "processed")
-
 // TestRealDataSeedQuery builds the database from the real processed tables
-// (skipped until the process stage has run) and checks the application's
+// (the process stage run on ML-100K with the committed params.yaml) and checks the application's
 // seed query against the counts of ML-100K after the 20/5 k-core filter.
 func TestRealDataSeedQuery(t *testing.T) {
-	if _, err := os.Stat(filepath.Join(realProcessed, "ratings.parquet")); err != nil {
-		t.Skip("no data/processed: run the process stage first")
-	}
-	in, err := FindInputs(realProcessed, "", "", "", "")
+	in, err := FindInputs(realdata.Processed(t, t.TempDir()), "", "", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,36 +6,23 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/moviegenie/pipeline/pkg/realdata"
 	"github.com/moviegenie/pipeline/pkg/tables"
 )
 
-// Where the real data may be: the process stage's output (preferred), else
-// the raw u.data from which the test builds the split itself.
-const (
-	processedSequences = "../../data/processed/sequences.parquet"
-	rawUData           = "/work/shared/data/ml-100k/u.data"
-)
-
 // realSplit returns the temporal split of MovieLens 100K (k-core 20/5,
-// test ratio 0.2) and where it came from, or skips the test.
+// test ratio 0.2), read from the raw u.data by this package's own reading
+// of the protocol, and where it came from.
 func realSplit(t testing.TB) (*Split, string) {
 	t.Helper()
-	if _, err := os.Stat(processedSequences); err == nil {
-		s, err := LoadSplit(processedSequences)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s, processedSequences
-	}
-	if _, err := os.Stat(rawUData); err != nil {
-		t.Skipf("no real data: neither %s nor %s", processedSequences, rawUData)
-	}
-	seqs, err := temporalSplitFromUData(rawUData, 20, 5, 0.2)
+	uData := filepath.Join(realdata.Dir(t), "u.data")
+	seqs, err := temporalSplitFromUData(uData, 20, 5, 0.2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,12 +30,12 @@ func realSplit(t testing.TB) (*Split, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, rawUData
+	return s, uData
 }
 
 // temporalSplitFromUData is an independent, test-only reading of the
-// protocol (../shared/docs/evaluation.md §1-2) used until the process
-// stage's output exists: every rating is an interaction; k-core on users
+// protocol (../shared/docs/evaluation.md §1-2) independent of the
+// process stage: every rating is an interaction; k-core on users
 // (minUser) and movies (minMovie) until stable; each user's interactions
 // ordered by (timestamp, movie id); the last max(1, floor(n*r+0.5)) are
 // test, the last remaining one validation (if at least 2 remain), the rest

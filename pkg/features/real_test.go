@@ -1,26 +1,20 @@
 package features
 
 import (
-	"os"
 	"sort"
 	"testing"
 
 	"github.com/moviegenie/pipeline/pkg/movielens"
+	"github.com/moviegenie/pipeline/pkg/realdata"
 	"github.com/moviegenie/pipeline/pkg/split"
 	"github.com/moviegenie/pipeline/pkg/tables"
 )
-
-// realDir is the shared, read-only copy of MovieLens 100K.
-const realDir = "/work/shared/data/ml-100k"
 
 // realInputs runs the process stage's steps in memory (seed params:
 // k-core 20/5, temporal split 0.2) on the real data.
 func realInputs(t testing.TB) *Inputs {
 	t.Helper()
-	if _, err := os.Stat(realDir); err != nil {
-		t.Skipf("real data not available: %v", err)
-	}
-	ds, err := movielens.Load(realDir)
+	ds, err := movielens.Load(realdata.Dir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moviegenie/pipeline/pkg/realdata"
 	"github.com/moviegenie/pipeline/pkg/tables"
 )
 
@@ -286,13 +287,8 @@ func TestLoadNamesPathAndLine(t *testing.T) {
 	}
 }
 
-const realDir = "/work/shared/data/ml-100k"
-
 func TestLoadRealData(t *testing.T) {
-	if _, err := os.Stat(realDir); err != nil {
-		t.Skipf("real data not available: %v", err)
-	}
-	ds, err := Load(realDir)
+	ds, err := Load(realdata.Dir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/realdata"
 )
 
 func sumOf(s string) string {
@@ -106,10 +108,7 @@ func TestDownloadFailureLeavesNothing(t *testing.T) {
 }
 
 func TestCommittedSumsMatchSharedCopy(t *testing.T) {
-	shared := "../../../shared/data/ml-100k"
-	if _, err := os.Stat(shared); err != nil {
-		t.Skip("no shared copy of ml-100k")
-	}
+	shared := realdata.Dir(t)
 	sums, err := ReadSums("../../checksums/ml-100k.sha256")
 	if err != nil {
 		t.Fatal(err)

@@ -1,37 +1,50 @@
 package semantic
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/realdata"
 )
 
 // The real MovieLens 100K files, as `make features` writes them (from the
 // repository root: make features ML100K_DIR=...). Tests that need them
 // skip when they are absent.
+// The process and features stages' outputs on the real data, made once
+// per test process under realWork (TestMain removes it).
 var (
-	realProcessed = filepath.Join("..", "..", "data", "processed")
-	realFeatures  = filepath.Join("..", "..", "data", "features")
+	realWork                    string
+	realProcessed, realFeatures string
+	realOnce                    sync.Once
+	realIn                      *Inputs
+	realIx                      *Index
+	realErr                     error
 )
 
-var (
-	realOnce sync.Once
-	realIn   *Inputs
-	realIx   *Index
-	realErr  error
-)
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if realWork != "" {
+		os.RemoveAll(realWork)
+	}
+	os.Exit(code)
+}
 
 func realData(t testing.TB) (*Inputs, *Index) {
 	t.Helper()
-	for _, p := range InputPaths(realProcessed, realFeatures) {
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("real ML-100K data absent (%v): run make features ML100K_DIR=... from the repository root", err)
-		}
-	}
+	realdata.Dir(t) // fails, or skips when no data was asked for, per test
 	realOnce.Do(func() {
+		// Left set if a stage fails the first test (t.Fatal ends Do early).
+		realErr = errors.New("running the stages on the real data failed in an earlier test")
+		if realWork, realErr = os.MkdirTemp("", "semantic-real-"); realErr != nil {
+			return
+		}
+		realErr = errors.New("running the stages on the real data failed in an earlier test")
+		realProcessed, realFeatures = realdata.Features(t, realWork)
 		if realIn, realErr = ReadInputs(realProcessed, realFeatures); realErr != nil {
 			return
 		}

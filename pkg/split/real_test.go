@@ -1,21 +1,16 @@
 package split_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/moviegenie/pipeline/pkg/movielens"
+	"github.com/moviegenie/pipeline/pkg/realdata"
 	"github.com/moviegenie/pipeline/pkg/split"
 )
 
-const realDir = "/work/shared/data/ml-100k"
-
 // TestRealKCore pins the k-core of ML-100K under the seed params.
 func TestRealKCore(t *testing.T) {
-	if _, err := os.Stat(realDir); err != nil {
-		t.Skipf("real data not available: %v", err)
-	}
-	ds, err := movielens.Load(realDir)
+	ds, err := movielens.Load(realdata.Dir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
