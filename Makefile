@@ -44,6 +44,7 @@ REV ?=
 RUN ?=
 ALL ?=
 FORMAT ?= text
+FUZZTIME ?= 30s
 
 export MOVIEGENIE_BLAS := $(BLAS)
 
@@ -313,6 +314,11 @@ test:
 	$(GO) test $(if $(BLAS_TAGS),-tags '$(BLAS_TAGS)') ./...
 	$(if $(BLAS_TAGS),MOVIEGENIE_BLAS=go $(GO) test -tags '$(BLAS_TAGS)' $(wildcard ./pkg/linalg ./pkg/nn))
 	scripts/test-make.sh $(if $(ML100K_DIR),'$(ML100K_DIR)')
+
+.PHONY: fuzz
+#? fuzz: run every fuzz target (readers of data, model and params files, search queries) for FUZZTIME=30s each
+fuzz:
+	FUZZTIME='$(FUZZTIME)' GO='$(GO)' scripts/fuzz.sh
 
 .PHONY: bench
 #? bench: matrix-product and layer benchmarks (GFLOP/s, ms per step)

@@ -56,7 +56,12 @@ func Load(path string) (*Model, error) {
 		}
 		seen[id] = true
 	}
-	m := declare(h.Config, h.Items)
+	// Each layer has its own tensors: more layers than tensors is a lie,
+	// caught before the layer table is made.
+	if h.Config.NumLayers > len(ts) {
+		return nil, fmt.Errorf("%s: header says %d layers, the file has %d tensors", path, h.Config.NumLayers, len(ts))
+	}
+	m := layout(h.Config, h.Items) // allocated by Load once the tensors match
 	if err := m.P.Load(ts); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -89,6 +89,14 @@ func isGain(name string) bool {
 
 // declare builds the parameter layout (allocated, zero).
 func declare(cfg Config, V int) *Model {
+	m := layout(cfg, V)
+	m.P.Alloc()
+	return m
+}
+
+// layout declares the parameters without allocating them: Load checks a
+// file's tensors against it first.
+func layout(cfg Config, V int) *Model {
 	if err := cfg.Validate(); err != nil {
 		panic("bert4rec: " + err.Error())
 	}
@@ -129,7 +137,6 @@ func declare(cfg Config, V int) *Model {
 	m.headLNg = noDecay(p.Add("head_ln.g", C))
 	m.headLNb = noDecay(p.Add("head_ln.b", C))
 	m.outBias = noDecay(p.Add("out.b", V))
-	p.Alloc()
 	return m
 }
 

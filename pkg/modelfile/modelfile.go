@@ -240,7 +240,10 @@ func decode(path string, data []byte, kind string, kindVersion uint32, header an
 			d.err = fmt.Errorf("tensor %q has rank %d", t.Name, rank)
 			break
 		}
-		n := uint64(1)
+		// Every size is checked against the bytes left before anything is
+		// allocated: a crafted shape (2^30 × 2^30 × 4) must not wrap 4·n
+		// around to a small number.
+		n, left := uint64(1), (uint64(len(body))-d.off)/4
 		for range rank {
 			dim := d.u64()
 			if dim > math.MaxInt32 {
@@ -248,7 +251,14 @@ func decode(path string, data []byte, kind string, kindVersion uint32, header an
 				break
 			}
 			t.Shape = append(t.Shape, int(dim))
+			if dim != 0 && n > left/dim {
+				d.err = fmt.Errorf("tensor %q of shape %v needs more than the %d bytes left in the file", t.Name, t.Shape, 4*left)
+				break
+			}
 			n *= dim
+		}
+		if d.err != nil {
+			break
 		}
 		raw := d.bytes(4 * n)
 		if d.err != nil {

@@ -100,11 +100,11 @@ func (p *Params) Tensors() []modelfile.Tensor {
 // Load copies saved tensors into the parameters. Every parameter must be
 // present exactly once with the same shape, and no unknown tensor may appear;
 // otherwise Load returns an error naming the first problem and leaves the
-// parameters unchanged. Order does not matter. Params must be allocated.
+// parameters unchanged. Order does not matter. If the parameters are not
+// allocated yet, Load allocates them only once every check has passed, so
+// that a model file's header cannot make a reader allocate more than the
+// tensors the file really holds.
 func (p *Params) Load(ts []modelfile.Tensor) error {
-	if !p.alloc {
-		return fmt.Errorf("load parameters: Params not allocated")
-	}
 	seen := make(map[string]bool, len(ts))
 	for _, t := range ts {
 		q := p.byName[t.Name]
@@ -126,6 +126,9 @@ func (p *Params) Load(ts []modelfile.Tensor) error {
 		if !seen[q.Name] {
 			return fmt.Errorf("load parameters: tensor %q missing", q.Name)
 		}
+	}
+	if !p.alloc {
+		p.Alloc()
 	}
 	for _, t := range ts {
 		copy(p.byName[t.Name].W, t.Data)

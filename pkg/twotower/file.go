@@ -128,7 +128,7 @@ func Load(path string) (*Model, error) {
 	if err := unique("user id", h.UserIDs); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	m := declare(h.Config, sz)
+	m := layout(h.Config, sz) // allocated by Load once the tensors match
 	if err := m.Emb.Load(embs); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -182,6 +182,15 @@ func (m *Model) shares(k int) []float32 {
 
 // declare builds the parameter layout (allocated, zero).
 func declare(cfg Config, sz Sizes) *Model {
+	m := layout(cfg, sz)
+	m.Emb.Alloc()
+	m.P.Alloc()
+	return m
+}
+
+// layout declares the parameters without allocating them: Load checks a
+// file's tensors against it first.
+func layout(cfg Config, sz Sizes) *Model {
 	if err := cfg.Validate(); err != nil {
 		panic("twotower: " + err.Error())
 	}
@@ -193,7 +202,6 @@ func declare(cfg Config, sz Sizes) *Model {
 	m := &Model{Cfg: cfg, Sizes: sz, P: p, Emb: emb}
 	m.userEmb = emb.Add("user.id_emb", sz.Users+1, E)
 	m.movieEmb = emb.Add("movie.id_emb", sz.Movies, E)
-	emb.Alloc()
 	if !sz.NoDemographics {
 		m.genderEmb = p.Add("user.gender_emb", sz.Genders, F)
 		m.ageEmb = p.Add("user.age_emb", sz.AgeBuckets, F)
@@ -208,7 +216,6 @@ func declare(cfg Config, sz Sizes) *Model {
 	}
 	m.user = addMLP(p, "user.mlp", m.CU(), cfg.UserLayers)
 	m.item = addMLP(p, "movie.mlp", m.CI(), cfg.ItemLayers)
-	p.Alloc()
 	return m
 }
 
