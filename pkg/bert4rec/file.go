@@ -56,6 +56,9 @@ func Load(path string) (*Model, error) {
 		}
 		seen[id] = true
 	}
+	if h.Config.MaxLen < 2 {
+		return nil, fmt.Errorf("%s: header has max_len %d: a saved model has its sequence length, at least 2", path, h.Config.MaxLen)
+	}
 	// Each layer has its own tensors: more layers than tensors is a lie,
 	// caught before the layer table is made.
 	if h.Config.NumLayers > len(ts) {
