@@ -19,7 +19,7 @@ const geluBlock = 256
 // function (0.5·(1+tanh y) = σ(2y)) with one exponential.
 func GELUForward(out, in []float32) {
 	need("GELUForward", "out", out, len(in))
-	parallelFor(len(in), grain, func(lo, hi int) {
+	parallelForElems(len(in), grain, func(lo, hi int) {
 		o, x := out[lo:hi], in[lo:hi]
 		if useAVX2 && len(x) >= 8 {
 			n8 := len(x) &^ 7
@@ -51,7 +51,7 @@ func geluForwardGo(out, in []float32) {
 func GELUBackward(din, in, dout []float32) {
 	need("GELUBackward", "din", din, len(in))
 	need("GELUBackward", "dout", dout, len(in))
-	parallelFor(len(in), grain, func(lo, hi int) {
+	parallelForElems(len(in), grain, func(lo, hi int) {
 		d, x, g := din[lo:hi], in[lo:hi], dout[lo:hi]
 		if useAVX2 && len(x) >= 8 {
 			n8 := len(x) &^ 7
@@ -82,7 +82,7 @@ func geluBackwardGo(din, in, dout []float32) {
 // ReLUForward computes out = max(in, 0).
 func ReLUForward(out, in []float32) {
 	need("ReLUForward", "out", out, len(in))
-	parallelFor(len(in), grain, func(lo, hi int) {
+	parallelForElems(len(in), grain, func(lo, hi int) {
 		o := out[lo:hi]
 		for i, x := range in[lo:hi] {
 			if x > 0 {
@@ -98,7 +98,7 @@ func ReLUForward(out, in []float32) {
 func ReLUBackward(din, in, dout []float32) {
 	need("ReLUBackward", "din", din, len(in))
 	need("ReLUBackward", "dout", dout, len(in))
-	parallelFor(len(in), grain, func(lo, hi int) {
+	parallelForElems(len(in), grain, func(lo, hi int) {
 		d, g := din[lo:hi], dout[lo:hi]
 		for i, x := range in[lo:hi] {
 			if x > 0 {
@@ -146,7 +146,7 @@ func DropoutForward(out []float32, mask []uint8, in []float32, p float32, seed u
 	threshold := uint32(float64(p)*(1<<24) + 0.5)
 	scale := 1 / (1 - p)
 	key := splitmix64(seed)
-	parallelFor(len(in), grain, func(lo, hi int) {
+	parallelForElems(len(in), grain, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if dropKeep(key, uint64(i), threshold) {
 				mask[i] = 1
@@ -164,7 +164,7 @@ func DropoutForward(out []float32, mask []uint8, in []float32, p float32, seed u
 func DropoutBackward(din, dout []float32, mask []uint8, p float32) {
 	need("DropoutBackward", "din", din, len(dout))
 	if p == 0 {
-		parallelFor(len(dout), grain, func(lo, hi int) {
+		parallelForElems(len(dout), grain, func(lo, hi int) {
 			d := din[lo:hi]
 			for i, g := range dout[lo:hi] {
 				d[i] += g
@@ -176,7 +176,7 @@ func DropoutBackward(din, dout []float32, mask []uint8, p float32) {
 		panic(fmt.Sprintf("nn: DropoutBackward: mask has length %d, need %d", len(mask), len(dout)))
 	}
 	scale := 1 / (1 - p)
-	parallelFor(len(dout), grain, func(lo, hi int) {
+	parallelForElems(len(dout), grain, func(lo, hi int) {
 		d, m := din[lo:hi], mask[lo:hi]
 		for i, g := range dout[lo:hi] {
 			if m[i] != 0 {

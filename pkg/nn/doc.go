@@ -42,10 +42,12 @@
 // (simd_amd64.s; build tag purego or a CPU without AVX2 selects the Go
 // loops).
 //
-// Results are deterministic for a given GOMAXPROCS: parallel work is split
-// into fixed ranges, per-worker partial sums are reduced in worker order,
-// and dropout draws come from a counter-based generator keyed by (seed,
-// element index).
+// Results do not depend on GOMAXPROCS: every output element is computed by
+// one goroutine in a fixed order, partial sums across rows are kept per
+// fixed block of rows (not per worker) and reduced in block order, and
+// dropout draws come from a counter-based generator keyed by (seed,
+// element index). TestBlockParallel checks it on
+// a whole transformer block.
 //
 // # Correctness
 //

@@ -53,49 +53,53 @@ func LayerNormBackward(din, dgamma, dbeta, dout, in, gamma, mean, rstd []float32
 	needOpt("LayerNormBackward", "din", din, N*C)
 	needOpt("LayerNormBackward", "dgamma", dgamma, C)
 	needOpt("LayerNormBackward", "dbeta", dbeta, C)
-	minRows := rowsPerChunk(C)
-	workers := workersFor(N, minRows)
-	// Per-worker partial sums for dgamma and dbeta, reduced in worker order.
-	partp := getScratch(workers * 2 * C)
+	// Partial sums for dgamma and dbeta per fixed block of rows, reduced in
+	// block order: the blocks, unlike a split per worker, do not depend on
+	// GOMAXPROCS, so neither do the sums (same bits on 1 core or 64).
+	rows := rowsPerChunk(C)
+	blocks := (N + rows - 1) / rows
+	partp := getScratch(blocks * 2 * C)
 	part := *partp
 	clear(part)
 	gm := gamma[:C]
-	parallelForW(N, minRows, func(w, lo, hi int) {
-		pg := part[w*2*C : w*2*C+C]
-		pb := part[w*2*C+C : (w+1)*2*C]
-		for n := lo; n < hi; n++ {
-			x := in[n*C : (n+1)*C]
-			dy := dout[n*C : (n+1)*C]
-			m, r := mean[n], rstd[n]
-			var sg, sgx float32
-			for i, v := range x {
-				xh := (v - m) * r
-				g := dy[i] * gm[i]
-				sg += g
-				sgx += g * xh
-				pg[i] += dy[i] * xh
-				pb[i] += dy[i]
-			}
-			if din == nil {
-				continue
-			}
-			sg /= float32(C)
-			sgx /= float32(C)
-			dx := din[n*C : (n+1)*C]
-			for i, v := range x {
-				xh := (v - m) * r
-				dx[i] += r * (dy[i]*gm[i] - sg - xh*sgx)
+	parallelFor(blocks, 1, func(blo, bhi int) {
+		for b := blo; b < bhi; b++ {
+			pg := part[b*2*C : b*2*C+C]
+			pb := part[b*2*C+C : (b+1)*2*C]
+			for n := b * rows; n < min(N, (b+1)*rows); n++ {
+				x := in[n*C : (n+1)*C]
+				dy := dout[n*C : (n+1)*C]
+				m, r := mean[n], rstd[n]
+				var sg, sgx float32
+				for i, v := range x {
+					xh := (v - m) * r
+					g := dy[i] * gm[i]
+					sg += g
+					sgx += g * xh
+					pg[i] += dy[i] * xh
+					pb[i] += dy[i]
+				}
+				if din == nil {
+					continue
+				}
+				sg /= float32(C)
+				sgx /= float32(C)
+				dx := din[n*C : (n+1)*C]
+				for i, v := range x {
+					xh := (v - m) * r
+					dx[i] += r * (dy[i]*gm[i] - sg - xh*sgx)
+				}
 			}
 		}
 	})
-	for w := 0; w < workers; w++ {
+	for b := range blocks {
 		if dgamma != nil {
-			for i, v := range part[w*2*C : w*2*C+C] {
+			for i, v := range part[b*2*C : b*2*C+C] {
 				dgamma[i] += v
 			}
 		}
 		if dbeta != nil {
-			for i, v := range part[w*2*C+C : (w+1)*2*C] {
+			for i, v := range part[b*2*C+C : (b+1)*2*C] {
 				dbeta[i] += v
 			}
 		}

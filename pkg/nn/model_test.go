@@ -3,7 +3,6 @@ package nn
 import (
 	"math"
 	"runtime"
-	"slices"
 	"testing"
 )
 
@@ -173,9 +172,9 @@ func TestTinyModelGradients(t *testing.T) {
 }
 
 // TestBlockParallel runs a transformer block big enough for every layer to
-// split its work across goroutines, and checks that it is reproducible for a
-// fixed GOMAXPROCS and agrees with a serial run (to rounding: partial sums
-// are grouped differently).
+// split its work across goroutines, and checks that every output and
+// gradient has the same bits with 1, 2, 3 and 4 threads: a model trained
+// on a 2-core machine is the one trained on a 64-core machine.
 func TestBlockParallel(t *testing.T) {
 	run := func(procs int) (y, dx, grad []float32) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
@@ -185,18 +184,16 @@ func TestBlockParallel(t *testing.T) {
 		return k.y, k.dx, k.p.Grad
 	}
 	y1, dx1, g1 := run(1)
-	y3, dx3, g3 := run(3)
-	y3b, dx3b, g3b := run(3)
-	if !slices.Equal(y3, y3b) || !slices.Equal(dx3, dx3b) || !slices.Equal(g3, g3b) {
-		t.Errorf("two runs with GOMAXPROCS 3 differ")
-	}
-	for _, c := range []struct {
-		name        string
-		serial, par []float32
-	}{{"y", y1, y3}, {"dx", dx1, dx3}, {"grad", g1, g3}} {
-		for i := range c.serial {
-			if d := math.Abs(float64(c.serial[i] - c.par[i])); !(d <= 1e-4*(1+math.Abs(float64(c.serial[i])))) {
-				t.Fatalf("%s[%d]: serial %v, parallel %v", c.name, i, c.serial[i], c.par[i])
+	for _, procs := range []int{2, 3, 4, 3} {
+		y, dx, g := run(procs)
+		for _, c := range []struct {
+			name        string
+			serial, par []float32
+		}{{"y", y1, y}, {"dx", dx1, dx}, {"grad", g1, g}} {
+			for i := range c.serial {
+				if c.serial[i] != c.par[i] {
+					t.Fatalf("GOMAXPROCS %d: %s[%d] = %v, serial %v: want the same bits", procs, c.name, i, c.par[i], c.serial[i])
+				}
 			}
 		}
 	}

@@ -31,10 +31,26 @@ func parallelFor(n, minChunk int, fn func(lo, hi int)) {
 	parallelForW(n, minChunk, func(_, lo, hi int) { fn(lo, hi) })
 }
 
+// simdWidth is the number of float32 lanes the amd64 kernels of this
+// package handle at a time.
+const simdWidth = 8
+
+// parallelForElems is parallelFor over the elements of a vector, with every
+// range boundary at a multiple of simdWidth. The SIMD kernels leave the
+// tail of a range to Go code, which rounds differently (no fused
+// multiply-add); with boundaries wherever n/workers falls, which elements
+// took which path, and so the result, would depend on GOMAXPROCS.
+func parallelForElems(n, minChunk int, fn func(lo, hi int)) {
+	groups := (n + simdWidth - 1) / simdWidth
+	parallelFor(groups, max(1, minChunk/simdWidth), func(lo, hi int) {
+		fn(lo*simdWidth, min(hi*simdWidth, n))
+	})
+}
+
 // parallelForW is parallelFor that also passes the worker index w in
-// [0, workersFor(n, minChunk)), for callers that keep per-worker partial
-// results. The split depends only on n, minChunk and GOMAXPROCS, so results
-// are reproducible on a given machine setting.
+// [0, workersFor(n, minChunk)). The split depends on GOMAXPROCS: a caller
+// must not let a result depend on it (no per-worker partial sums; keep
+// partial sums per fixed block, as LayerNormBackward does).
 func parallelForW(n, minChunk int, fn func(w, lo, hi int)) {
 	workers := workersFor(n, minChunk)
 	if workers == 0 {
