@@ -348,6 +348,23 @@ plots: bin/pipeline
 report: bin/pipeline plots
 	@bin/pipeline report --metrics-dir metrics --runs runs --processed $(PROCESSED) --out reports
 
+# ---------------------------------------------------------------------------
+# The application (cmd/serve, docs/api.md): the database and the three
+# models, served on one port; brought up to date first, like any target.
+ADDR ?= 127.0.0.1:8080
+SERVE_FILES := $(DB) models/bert4rec.bin models/twotower.bin models/semantic.bin
+
+.PHONY: serve loadtest app-export
+#? serve: the app (API and page) at http://127.0.0.1:8080 (ADDR=host:port to change)
+serve: $(SERVE_FILES) bin/serve
+	bin/serve $(PARAMS_ARGS) run --addr '$(ADDR)' --db $(DB)
+#? loadtest: the app under load on 127.0.0.1 (bounded) -> metrics/serve.json
+loadtest: $(SERVE_FILES) bin/serve
+	bin/serve $(PARAMS_ARGS) loadtest --db $(DB)
+#? app-export: the app's ratings -> data/raw/app_ratings.csv (param data_processing.extra_ratings)
+app-export: bin/serve
+	bin/serve export
+
 # make clean keeps what git tracks (metrics/*.json: the figures of the
 # committed code and params; reports/) and the raw data.
 KEEP_ON_CLEAN := data

@@ -161,6 +161,9 @@ func showMetrics(w io.Writer, dir string, asJSON bool) error {
 	if q := monitor.QualityTable(snap); q != nil {
 		tables = append(tables, q)
 	}
+	if t := monitor.ServeTable(snap); t != nil {
+		tables = append(tables, t)
+	}
 	return writeTables(w, tables...)
 }
 

@@ -30,7 +30,7 @@ func newApp() *cli.App {
 	app.UsageText = "serve [--params FILE]... [--set KEY=VALUE]... [run|export|loadtest] [flags]"
 	app.Description = cliapp.Manual(docSource)
 	run := runCommand()
-	app.Commands = []*cli.Command{run, exportCommand()}
+	app.Commands = []*cli.Command{run, exportCommand(), loadtestCommand()}
 	app.Flags = append(app.Flags, run.Flags...)
 	app.Action = run.Action
 	return app

@@ -164,9 +164,6 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, set *modelset.Se
 		}
 		return err
 	}
-	if resp.Results == nil {
-		resp.Results = []semantic.Result{}
-	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

@@ -65,6 +65,12 @@ func New(cfg Config) *Server {
 			Name: "moviegenie_bert4rec_forward_passes_total", Help: "BERT4Rec forward passes of the current model set (each scores a batch of requests).",
 		}, func() float64 { b, _ := cfg.Holder.Current().BERT4Rec.Stats(); return float64(b) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "moviegenie_search_cache_hits_total", Help: "Searches without a user answered from the current model set's cache.",
+		}, func() float64 { h, _ := cfg.Holder.Current().SearchCacheStats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "moviegenie_search_cache_misses_total", Help: "Searches without a user computed in the current model set.",
+		}, func() float64 { _, m := cfg.Holder.Current().SearchCacheStats(); return float64(m) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "moviegenie_bert4rec_histories_scored_total", Help: "Histories BERT4Rec scored in the current model set.",
 		}, func() float64 { _, n := cfg.Holder.Current().BERT4Rec.Stats(); return float64(n) }),
 	)

@@ -255,26 +255,43 @@ func (s *Set) BecauseYouWatched(p *Profile, k int) *Because {
 // Search runs a semantic search; with a profile, blended with the user's
 // BERT4Rec scores exactly as `semantic search --user` does: the scores of
 // the model for the user's train and validation history (plus the app's
-// ratings), and never a movie the user rated.
+// ratings), and never a movie the user rated. Answers without a profile
+// are kept (searchCache); the returned Response must not be modified.
 func (s *Set) Search(q string, k int, p *Profile) (*semantic.Response, error) {
 	opt := semantic.Options{K: k}
-	if p != nil {
-		var hist []int32
-		for _, r := range p.History {
-			if r.Split != "test" {
-				hist = append(hist, r.MovieID)
-			}
+	if p == nil {
+		if r, ok := s.searches.get(q, k); ok {
+			return r, nil
 		}
-		scores := map[int32]float32{}
-		if len(hist) > 0 {
-			out := s.BERT4Rec.Score(hist)
-			for i, id := range s.BERT4Rec.MovieIDs() {
-				scores[id] = out[i]
-			}
+		r, err := s.Index.Search(q, s.SearchCfg, opt)
+		if err != nil {
+			return nil, err
 		}
-		opt.Personal = &semantic.Personal{Scores: scores, Exclude: p.Seen}
+		if r.Results == nil {
+			r.Results = []semantic.Result{}
+		}
+		s.searches.put(q, k, r)
+		return r, nil
 	}
-	return s.Index.Search(q, s.SearchCfg, opt)
+	var hist []int32
+	for _, r := range p.History {
+		if r.Split != "test" {
+			hist = append(hist, r.MovieID)
+		}
+	}
+	scores := map[int32]float32{}
+	if len(hist) > 0 {
+		out := s.BERT4Rec.Score(hist)
+		for i, id := range s.BERT4Rec.MovieIDs() {
+			scores[id] = out[i]
+		}
+	}
+	opt.Personal = &semantic.Personal{Scores: scores, Exclude: p.Seen}
+	r, err := s.Index.Search(q, s.SearchCfg, opt)
+	if err == nil && r.Results == nil {
+		r.Results = []semantic.Result{}
+	}
+	return r, err
 }
 
 // profileDemo is a data user's demographics as a query.

@@ -56,7 +56,8 @@ type Set struct {
 	// Generation counts the sets loaded by a Holder (1 = the first).
 	Generation int64
 
-	similar []atomic.Pointer[Similar] // by catalogue row, computed on first use
+	similar  []atomic.Pointer[Similar] // by catalogue row, computed on first use
+	searches searchCache
 }
 
 // Load reads every file of f. cfg may be nil (the index's own config).
