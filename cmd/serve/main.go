@@ -58,7 +58,7 @@ func exportCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.App.Writer, "serve: %d app ratings -> %s\n", n, c.String(out.Name))
+			fmt.Fprintf(c.App.Writer, "serve: %d ratings given in the app -> %s\n", n, c.String(out.Name))
 			return nil
 		},
 	}

@@ -161,13 +161,17 @@ async function loadUser(id) {
   state.user = u.user_id;
   localStorage.setItem("user", String(u.user_id));
   $("#user-input").value = u.user_id;
+  showFacts(u);
+  state.historyPage = 1;
+  await refreshRows();
+}
+
+function showFacts(u) {
   const demo = [u.age ? u.age + " years" : "", u.gender || "", u.occupation || ""].filter(Boolean).join(", ");
   $("#user-facts").textContent = (demo ? demo + " · " : "") + u.n_ratings + " ratings" +
     (u.n_app_ratings ? " (" + u.n_app_ratings + " in the app)" : "") +
     (u.favourite_genres.length ? " · favourite genres: " + u.favourite_genres.join(", ") : "");
   state.favourites = u.favourite_genres;
-  state.historyPage = 1;
-  await refreshRows();
 }
 
 // refreshRows reloads every carousel of the current user (after a rating
@@ -252,7 +256,7 @@ async function rate(stars) {
   $("#rate-status").textContent = "Saved: " + stars + "★. Your rows are updated.";
   if (!$("#view-user").hidden) {
     const u = await guard("reloading user", () => api("/api/users/" + state.user));
-    if (u) state.favourites = u.favourite_genres;
+    if (u) showFacts(u);
     await refreshRows();
   }
 }
