@@ -112,12 +112,14 @@
 //     popularity and ItemKNN baselines on the same split, the best epoch,
 //     seconds per epoch, peak memory and the BLAS backend.
 //
-// The same params and inputs give a byte-identical model file on the same
-// machine and matrix backend (MOVIEGENIE_BLAS). Exit status: 0 success, 1
+// The same params and inputs give a byte-identical model file on any core
+// count and any CPU with AVX2 and FMA with the default matrix backend
+// (with MOVIEGENIE_BLAS=openblas: on one machine and core count). Exit
+// status: 0 success, 1
 // data or runtime error, 2 usage error.
 //
 // Example:
 //
-//	go build -tags openblas -o bin/train-bert4rec ./cmd/train-bert4rec
+//	go build -o bin/train-bert4rec ./cmd/train-bert4rec
 //	bin/train-bert4rec --set model_training.bert4rec.epochs=5
 package main

@@ -119,13 +119,14 @@
 //     figures, the best epoch, seconds per epoch, peak memory and the BLAS
 //     backend.
 //
-// The same params and inputs give a byte-identical model file on the same
-// machine, matrix backend (MOVIEGENIE_BLAS) and GOMAXPROCS. Exit status: 0
+// The same params and inputs give a byte-identical model file on any core
+// count and any CPU with AVX2 and FMA with the default matrix backend
+// (with MOVIEGENIE_BLAS=openblas: on one machine and core count). Exit status: 0
 // success, 1 data or runtime error, 2 usage error.
 //
 // Example:
 //
-//	go build -tags openblas -o bin/train-twotower ./cmd/train-twotower
+//	go build -o bin/train-twotower ./cmd/train-twotower
 //	bin/train-twotower --set model_training.two_tower.epochs=5
 //	bin/recommend --model models/twotower.bin --age 25 --gender F --occupation writer
 package main

@@ -64,7 +64,7 @@ func (st *Stage) Run() error {
 	cfg := st.Cfg
 	s, V := in.split, len(in.movieIDs)
 	rep.Logf("%d users, %d movies, %d windows (mask_last %s), T=%d C=%d L=%d NH=%d, blas %s",
-		len(s.Users), V, in.nWindows, cfg.MaskLast, cfg.MaxLen, cfg.HiddenSize, cfg.NumLayers, cfg.NumHeads, linalg.Backend())
+		len(s.Users), V, in.nWindows, cfg.MaskLast, cfg.MaxLen, cfg.HiddenSize, cfg.NumLayers, cfg.NumHeads, linalg.Describe())
 
 	m := NewModel(cfg, V)
 	m.MovieIDs = in.movieIDs

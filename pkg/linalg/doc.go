@@ -32,18 +32,23 @@
 //     too (tested), but not bit-identical to the "go" backend's: the two
 //     sum in different orders.
 //
-// Why two backends: OpenBLAS is the reference for speed where it is
-// installed, but it needs cgo and a system library; the pure-Go backend
-// keeps every binary buildable anywhere with `go build` and, on the shapes
-// the trainers use, runs about as fast (see BenchmarkSgemm in
-// bench_test.go).
+// Why two backends: OpenBLAS is the usual reference for speed, but it
+// needs cgo and a system library; the pure-Go backend keeps every binary
+// buildable anywhere with `go build`, and on the shapes the trainers use it
+// is the faster one on Intel Xeon (AVX-512) machines and about as fast on
+// AMD ones (see BenchmarkSgemm in bench_test.go).
 //
-// Selection: OpenBLAS when compiled in, otherwise pure Go. The environment
-// variable MOVIEGENIE_BLAS=go|openblas, read once at start-up, overrides
-// this; an unknown or unavailable value prints one warning line to stderr
-// and falls back to "go". SetBackend changes the backend at run time and
-// returns an error for an unknown or unavailable name; Available lists the
-// backends compiled in.
+// Selection: the pure-Go backend, even when OpenBLAS is compiled in. Its
+// results are the same bits on every CPU with AVX2 and FMA and on any core
+// count, while OpenBLAS chooses a kernel per CPU model (the Haswell and
+// Zen kernels round differently from the SkylakeX one) and a product cut
+// per core rounds with the core count, so a model trained with it depends
+// on the machine. The environment variable MOVIEGENIE_BLAS=go|openblas,
+// read once at start-up, overrides this; an unknown or unavailable value
+// prints one warning line to stderr and falls back to "go". Describe says
+// which backend runs and why, for the stages' logs. SetBackend changes the
+// backend at run time and returns an error for an unknown or unavailable
+// name; Available lists the backends compiled in.
 //
 // SgemmRef is the naive triple loop that the tests compare every backend
 // against.

@@ -395,10 +395,7 @@ func TestSetBackend(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	auto := "go"
-	if hasOpenBLAS {
-		auto = "openblas"
-	}
+	auto := "go" // the project's kernel, even when OpenBLAS is compiled in
 	tests := []struct {
 		env, want string
 		wantErr   bool
@@ -421,10 +418,10 @@ func TestSetBackend(t *testing.T) {
 // check the choice made at start-up and its one-line warning.
 func TestEnvBackend(t *testing.T) {
 	if os.Getenv("LINALG_TEST_CHILD") == "1" {
-		fmt.Printf("backend=%s\n", Backend())
+		fmt.Printf("backend=%s\ndescribe=%s\n", Backend(), Describe())
 		return
 	}
-	auto := Available()[len(Available())-1]
+	auto := "go"
 	tests := []struct {
 		env, want string
 		warn      bool
@@ -443,6 +440,14 @@ func TestEnvBackend(t *testing.T) {
 		}
 		if want := "backend=" + tt.want + "\n"; !strings.Contains(stdout.String(), want) {
 			t.Errorf("%s=%q: got output %q, want it to contain %q", EnvBackend, tt.env, stdout.String(), want)
+		}
+		// Describe names the backend and why: the default, or the variable.
+		why := "default"
+		if tt.env != "" {
+			why = EnvBackend + "=" + tt.env
+		}
+		if want := "describe=" + tt.want + " ("; !strings.Contains(stdout.String(), want) || !strings.Contains(stdout.String(), why) {
+			t.Errorf("%s=%q: got output %q, want a description starting %q and saying %q", EnvBackend, tt.env, stdout.String(), want, why)
 		}
 		lines := strings.Count(stderr.String(), "\n")
 		if tt.warn && (lines != 1 || !strings.HasPrefix(stderr.String(), "linalg: "+EnvBackend+"=")) {

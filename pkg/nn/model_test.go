@@ -4,6 +4,8 @@ import (
 	"math"
 	"runtime"
 	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/linalg"
 )
 
 // tinyModel is a miniature BERT4Rec-like network used to check that the
@@ -173,8 +175,9 @@ func TestTinyModelGradients(t *testing.T) {
 
 // TestBlockParallel runs a transformer block big enough for every layer to
 // split its work across goroutines, and checks that every output and
-// gradient has the same bits with 1, 2, 3 and 4 threads: a model trained
-// on a 2-core machine is the one trained on a 64-core machine.
+// gradient has the same bits with 1, 2, 3 and 4 threads (with the default
+// matrix backend): a model trained on a 2-core machine is the one trained
+// on a 64-core machine.
 func TestBlockParallel(t *testing.T) {
 	run := func(procs int) (y, dx, grad []float32) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
@@ -183,6 +186,9 @@ func TestBlockParallel(t *testing.T) {
 		k.backward()
 		return k.y, k.dx, k.p.Grad
 	}
+	// OpenBLAS (MOVIEGENIE_BLAS=openblas) cuts a product per core into
+	// calls whose edge kernels round differently: equal to rounding only.
+	exact := linalg.Backend() == "go"
 	y1, dx1, g1 := run(1)
 	for _, procs := range []int{2, 3, 4, 3} {
 		y, dx, g := run(procs)
@@ -191,8 +197,11 @@ func TestBlockParallel(t *testing.T) {
 			serial, par []float32
 		}{{"y", y1, y}, {"dx", dx1, dx}, {"grad", g1, g}} {
 			for i := range c.serial {
-				if c.serial[i] != c.par[i] {
+				if exact && c.serial[i] != c.par[i] {
 					t.Fatalf("GOMAXPROCS %d: %s[%d] = %v, serial %v: want the same bits", procs, c.name, i, c.par[i], c.serial[i])
+				}
+				if d := math.Abs(float64(c.serial[i] - c.par[i])); !(d <= 1e-4*(1+math.Abs(float64(c.serial[i])))) {
+					t.Fatalf("GOMAXPROCS %d: %s[%d] = %v, serial %v", procs, c.name, i, c.par[i], c.serial[i])
 				}
 			}
 		}

@@ -75,5 +75,6 @@
 // Every random choice (initialisation, pair order, cold-start rows,
 // dropout masks) comes from the seed, and the nn and linalg kernels sum in
 // a fixed order, so the same config and inputs give a byte-identical model
-// file on the same machine, matrix backend and GOMAXPROCS.
+// file with the default matrix backend on any core count and any CPU with
+// AVX2 and FMA (with OpenBLAS: on one machine and core count).
 package twotower

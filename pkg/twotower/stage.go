@@ -83,7 +83,7 @@ func (st *Stage) Run() error {
 	m.Occupations = in.Occupations
 	rep.Logf("%d users, %d movies, %d train pairs, E=%d F=%d P=%d user MLP %v movie MLP %v, τ=%g, log-Q weight %g, item bias %v, cold-start rate %g, blas %s",
 		len(s.Users), in.Sizes.Movies, len(in.Pairs), cfg.EmbeddingDim, cfg.FeatureDim, cfg.TextDim, cfg.UserLayers, cfg.ItemLayers,
-		cfg.Temperature, cfg.LogQWeight, cfg.ItemBias, cfg.ColdStartRate, linalg.Backend())
+		cfg.Temperature, cfg.LogQWeight, cfg.ItemBias, cfg.ColdStartRate, linalg.Describe())
 	if in.Sizes.NoDemographics {
 		rep.Logf("no user demographics in the data: the user tower reads the user id and genre affinity only; no demographic cold start")
 	}

@@ -333,7 +333,8 @@ func (m *Model) dropoutSeeds(step int) (user, item uint64) {
 // Train trains m on pairs for up to m.Cfg.Epochs epochs with AdamW. Every
 // random choice (pair order, cold-start rows, dropout) comes from
 // m.Cfg.Seed, so the same model, data and config give bit-identical
-// weights on the same machine, matrix backend and GOMAXPROCS. It returns
+// weights with the default matrix backend on any core count and any
+// CPU with AVX2 and FMA (README, "Reproducibility"). It returns
 // an error if a pair is out of range, the loss stops being finite or
 // Validate fails.
 func Train(m *Model, pairs []Pair, opts Options) (*Result, error) {
