@@ -65,7 +65,7 @@ the workspace. Unchanged rows are hidden unless --all.`,
 		Action: func(c *cli.Context) error {
 			dir, runs := c.String(metricsDirFlag.Name), c.String(runsDirFlag.Name)
 			run, created, err := monitor.SaveWith(dir, runs, monitor.SaveOptions{
-				Time: time.Now(), Rev: monitor.GitRev(dir), Force: c.Bool("force")})
+				Time: time.Now(), Rev: monitor.GitRev(dir), Dirty: monitor.GitDirty(dir), Force: c.Bool("force")})
 			if err != nil {
 				return err
 			}

@@ -26,6 +26,10 @@ type Run struct {
 	Time time.Time
 	// Rev is the git revision in the name, if any.
 	Rev string
+	// Dirty says the run was made from a work tree with changes git does
+	// not have (the name says "-dirty" after the revision): Rev alone does
+	// not reproduce it.
+	Dirty bool
 	// Stages are the metrics files the run holds, by stage name.
 	Stages []string
 }
@@ -36,6 +40,8 @@ type SaveOptions struct {
 	Time time.Time
 	// Rev, when not empty, is appended to the name ("-abc1234").
 	Rev string
+	// Dirty appends "-dirty" after Rev (see GitDirty).
+	Dirty bool
 	// Force saves even when the metrics equal those of the latest run.
 	Force bool
 }
@@ -46,7 +52,7 @@ type SaveOptions struct {
 // directory appears whole or not at all (it is filled under a temporary
 // name and renamed).
 func Save(metricsDir, historyDir string) (run Run, created bool, err error) {
-	return SaveWith(metricsDir, historyDir, SaveOptions{Time: time.Now(), Rev: GitRev(metricsDir)})
+	return SaveWith(metricsDir, historyDir, SaveOptions{Time: time.Now(), Rev: GitRev(metricsDir), Dirty: GitDirty(metricsDir)})
 }
 
 // SaveWith is Save with the name's time and revision given.
@@ -75,6 +81,9 @@ func SaveWith(metricsDir, historyDir string, opt SaveOptions) (run Run, created 
 	base := opt.Time.UTC().Format(RunTimeFormat)
 	if opt.Rev != "" {
 		base += "-" + opt.Rev
+	}
+	if opt.Dirty {
+		base += "-dirty"
 	}
 	if err := os.MkdirAll(historyDir, 0o755); err != nil {
 		return Run{}, false, fmt.Errorf("save run: %w", err)
@@ -151,7 +160,15 @@ func readRun(historyDir, name string) (Run, error) {
 	if len(name) >= len(RunTimeFormat) {
 		if t, err := time.Parse(RunTimeFormat, name[:len(RunTimeFormat)]); err == nil {
 			r.Time = t
-			r.Rev = strings.TrimPrefix(name[len(RunTimeFormat):], "-")
+			// -<rev>[-dirty][-<n>]: n tells two saves in one second apart.
+			for i, part := range strings.Split(strings.TrimPrefix(name[len(RunTimeFormat):], "-"), "-") {
+				switch {
+				case part == "dirty":
+					r.Dirty = true
+				case i == 0:
+					r.Rev = part
+				}
+			}
 		}
 	}
 	files, err := readJSONFiles(r.Dir)
@@ -171,6 +188,29 @@ func readRun(historyDir, name string) (Run, error) {
 	slices.Sort(extra)
 	r.Stages = append(r.Stages, extra...)
 	return r, nil
+}
+
+// GitDirty reports whether the git work tree holding dir (or its parent
+// when dir does not exist) has changes git does not have: modified or
+// staged tracked files, or untracked files it does not ignore. The
+// pipeline's own outputs that are tracked (metrics/, reports/) and the
+// run history do not count: every run rewrites them. No work tree, or no
+// git, is not dirty.
+func GitDirty(dir string) bool {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for _, d := range []string{abs, filepath.Dir(abs)} {
+		top, err := git(d, "rev-parse", "--show-toplevel")
+		if err != nil {
+			continue
+		}
+		out, err := git(strings.TrimSpace(string(top)), "status", "--porcelain", "--", ".",
+			":(exclude)metrics", ":(exclude)reports", ":(exclude)runs")
+		return err == nil && len(bytes.TrimSpace(out)) > 0
+	}
+	return false
 }
 
 // LoadRun reads a saved run as a Snapshot labelled with its name.
@@ -279,7 +319,12 @@ func RunsTable(runs []Run) (*Table, error) {
 		if !r.run.Time.IsZero() {
 			saved = r.run.Time.Format("2006-01-02 15:04:05")
 		}
-		cells := []string{r.run.Name, saved, r.run.Rev, fmt.Sprint(len(r.run.Stages))}
+		rev := r.run.Rev
+		if r.run.Dirty {
+			rev += " (dirty)"
+			t.Note = "(dirty): made from a work tree with uncommitted changes; its revision alone does not reproduce it"
+		}
+		cells := []string{r.run.Name, saved, rev, fmt.Sprint(len(r.run.Stages))}
 		for _, m := range models {
 			if v, ok := r.models[m]; ok {
 				cells = append(cells, fmt.Sprintf("%.4f", v))

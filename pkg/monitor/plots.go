@@ -9,15 +9,16 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
+	"github.com/moviegenie/pipeline/pkg/atomicfile"
+	"github.com/moviegenie/pipeline/pkg/runmetrics"
+	"github.com/moviegenie/pipeline/pkg/tables"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-
-	"github.com/moviegenie/pipeline/pkg/atomicfile"
-	"github.com/moviegenie/pipeline/pkg/tables"
 )
 
 // Font sizes of every chart, chosen to read at a glance in a report at
@@ -47,17 +48,6 @@ var palette = []color.Color{
 }
 
 func colorAt(i int) color.Color { return palette[i%len(palette)] }
-
-// metricColor gives the usual validation metrics the same colour in every
-// chart; others (the i-th of their chart) take the colours left over.
-func metricColor(name string, i int) color.Color {
-	for j, m := range []string{"ndcg@10", "recall@10", "hit@10", "mrr@10"} {
-		if m == name {
-			return colorAt(j + 1)
-		}
-	}
-	return colorAt(5 + i)
-}
 
 // newPlot returns a plot with the package's fonts and a light grid.
 func newPlot(title, x, y string) *plot.Plot {
@@ -147,19 +137,13 @@ func plotCurve(st *Stage, sum CurveSummary, path string) error {
 	if sum.BestEpoch > 0 {
 		title = fmt.Sprintf("%s: validation\nbest %s %.4f at epoch %d", st.Name, sum.Metric, sum.BestValue, sum.BestEpoch)
 	}
+	lines := valLines(curve, sum.Metric)
 	val := newPlot(title, "epoch", "validation metric")
-	keys := map[string]bool{}
-	for _, e := range curve {
-		for k := range e.Val {
-			keys[k] = true
-		}
-	}
-	names := slices.Sorted(maps.Keys(keys))
 	ymax := 0.0
-	for i, k := range names {
+	for i, ln := range lines {
 		var xys plotter.XYs
 		for _, e := range curve {
-			if v, ok := e.Val[k]; ok {
+			if v, ok := e.Val[ln.names[0]]; ok {
 				xys = append(xys, plotter.XY{X: float64(e.Epoch), Y: v})
 				ymax = math.Max(ymax, v)
 			}
@@ -168,11 +152,14 @@ func plotCurve(st *Stage, sum CurveSummary, path string) error {
 		if err != nil {
 			return err
 		}
-		c := metricColor(k, i)
+		c := colorAt(i + 1) // one colour per line: at most len(palette)-1 lines
 		l.Color, l.Width = c, vg.Points(2.5)
 		pts.Color, pts.Radius = c, vg.Points(3)
+		if ln.names[0] == sum.Metric {
+			l.Width = vg.Points(4)
+		}
 		val.Add(l, pts)
-		val.Legend.Add(k, l, pts)
+		val.Legend.Add(strings.Join(ln.names, " = "), l, pts)
 	}
 	if sum.BestEpoch > 0 {
 		best, err := plotter.NewLine(plotter.XYs{{X: float64(sum.BestEpoch), Y: 0}, {X: float64(sum.BestEpoch), Y: ymax * 1.05}})
@@ -185,8 +172,13 @@ func plotCurve(st *Stage, sum CurveSummary, path string) error {
 		val.Legend.Add("best epoch", best)
 	}
 	// Validation metrics rise from the bottom left: the legend goes top
-	// left, above them, with head room to stay clear of the peak.
-	val.Y.Min, val.Y.Max = 0, ymax*1.4
+	// left, above them, with head room for its rows (about 7% of the
+	// height each) to stay clear of the peak.
+	rows := len(lines)
+	if sum.BestEpoch > 0 {
+		rows++
+	}
+	val.Y.Min, val.Y.Max = 0, ymax/(0.95-0.075*float64(rows))
 	if ymax <= 0 {
 		val.Y.Max = 1
 	}
@@ -194,6 +186,64 @@ func plotCurve(st *Stage, sum CurveSummary, path string) error {
 	val.Legend.XOffs, val.Legend.YOffs = vg.Points(8), -vg.Points(4)
 	integerTicks(&val.X, curve[0].Epoch, curve[len(curve)-1].Epoch)
 	return savePNG(path, 13*vg.Inch, 5*vg.Inch, loss, val)
+}
+
+// valLine is one line of a validation chart: a metric, or several whose
+// values are equal at every epoch (hit@10 = recall@10 when each user has
+// one validation item), drawn once.
+type valLine struct{ names []string }
+
+// shownMetrics are the validation metrics a curve chart draws, in order,
+// besides the one the stage selects on; maxValLines bounds the lines so
+// the legend stays inside the chart and every line has its own colour.
+var shownMetrics = []string{"ndcg@10", "recall@10", "hit@10", "mrr@10", "recall@50", "recall@100", "ndcg@50", "ndcg@100", "precision@10"}
+
+const maxValLines = 4
+
+// valLines picks the lines of a validation chart: the selected metric
+// first, then shownMetrics in order, each merged with every other metric
+// of the curve that has the same values at every epoch, up to
+// maxValLines (the metrics file has the others).
+func valLines(curve []runmetrics.Epoch, selected string) (lines []valLine) {
+	all := map[string]bool{}
+	for _, e := range curve {
+		for k := range e.Val {
+			all[k] = true
+		}
+	}
+	same := func(a, b string) bool {
+		for _, e := range curve {
+			va, oka := e.Val[a]
+			vb, okb := e.Val[b]
+			if oka != okb || va != vb {
+				return false
+			}
+		}
+		return true
+	}
+	used := map[string]bool{}
+	for _, m := range append([]string{selected}, shownMetrics...) {
+		if !all[m] || used[m] || len(lines) == maxValLines {
+			continue
+		}
+		ln := valLine{names: []string{m}}
+		used[m] = true
+		for _, k := range slices.Sorted(maps.Keys(all)) {
+			if !used[k] && same(m, k) {
+				ln.names = append(ln.names, k)
+				used[k] = true
+			}
+		}
+		lines = append(lines, ln)
+	}
+	if len(lines) == 0 { // none of the usual metrics: the first ones by name
+		for _, k := range slices.Sorted(maps.Keys(all)) {
+			if len(lines) < maxValLines {
+				lines = append(lines, valLine{names: []string{k}})
+			}
+		}
+	}
+	return lines
 }
 
 // integerTicks labels an epoch axis with whole numbers only.

@@ -189,9 +189,13 @@ type CurveSummary struct {
 	MeanEpoch float64 `json:"mean_epoch_seconds"`
 }
 
-// Curves summarises the training curve of every stage that has one; the
-// best epoch is the one with the highest validation ndcg@10 (or, without
-// it, the first validation metric by name).
+// Curves summarises the training curve of every stage that has one. The
+// best epoch is the one the stage kept, on the metric it selects on: its
+// figures best_epoch and select_metric (Two-Tower keeps the epoch of best
+// validation recall@50, not of best ndcg@10). A stage that records
+// neither is taken to select on ndcg@10 (BERT4Rec), or without it the
+// first validation metric by name, and its best epoch is that metric's
+// highest.
 func Curves(s *Snapshot) []CurveSummary {
 	var out []CurveSummary
 	for _, st := range s.Stages {
@@ -201,10 +205,27 @@ func Curves(s *Snapshot) []CurveSummary {
 		c := st.File.Curve
 		sum := CurveSummary{Stage: st.Name, Epochs: len(c), FirstLoss: c[0].TrainLoss, LastLoss: c[len(c)-1].TrainLoss}
 		sum.Metric = valMetric(c[len(c)-1].Val)
+		if m, ok := st.File.Figures["select_metric"].(string); ok {
+			if _, has := c[len(c)-1].Val[m]; has {
+				sum.Metric = m
+			}
+		}
+		kept := 0.0
+		switch v := st.File.Figures["best_epoch"].(type) {
+		case float64: // as decoded from JSON
+			kept = v
+		case int:
+			kept = float64(v)
+		}
 		best := math.Inf(-1)
 		for _, e := range c {
 			sum.MeanEpoch += e.Seconds / float64(len(c))
-			if v, ok := e.Val[sum.Metric]; ok && v > best {
+			v, ok := e.Val[sum.Metric]
+			switch {
+			case !ok:
+			case kept > 0 && e.Epoch == int(kept):
+				sum.BestEpoch, sum.BestValue, best = e.Epoch, v, math.Inf(1)
+			case kept <= 0 && v > best:
 				best, sum.BestEpoch, sum.BestValue = v, e.Epoch, v
 			}
 		}
