@@ -49,12 +49,12 @@ func init() {
 
 // chooseBackend returns the backend named by the environment value env,
 // and the project's own kernel ("go") when env is empty, even when
-// OpenBLAS is compiled in: measured on the model shapes it is faster than
-// OpenBLAS on Intel Xeon (AVX-512) machines and about as fast on AMD ones,
-// and its results are the same bits on every CPU with AVX2 and FMA,
-// whereas OpenBLAS picks a kernel per CPU model whose sums round
-// differently (a model trained on one machine is not the one trained on
-// another). On error it also returns the pure-Go backend to fall back to.
+// OpenBLAS is compiled in: on the model shapes the two are close in speed
+// (the faster one depends on the machine), and only its results are the
+// same bits on every CPU with AVX2 and FMA, whereas OpenBLAS picks a
+// kernel per CPU model whose sums round differently (a model trained on
+// one machine is not the one trained on another). On error it also
+// returns the pure-Go backend to fall back to.
 func chooseBackend(env string) (*backend, error) {
 	if env == "" {
 		return goBackend, nil

@@ -34,9 +34,9 @@
 //
 // Why two backends: OpenBLAS is the usual reference for speed, but it
 // needs cgo and a system library; the pure-Go backend keeps every binary
-// buildable anywhere with `go build`, and on the shapes the trainers use it
-// is the faster one on Intel Xeon (AVX-512) machines and about as fast on
-// AMD ones (see BenchmarkSgemm in bench_test.go).
+// buildable anywhere with `go build`, and on the shapes the trainers use
+// the two are within tens of percent of each other, the faster one
+// depending on the machine (BenchmarkSgemm in bench_test.go measures both).
 //
 // Selection: the pure-Go backend, even when OpenBLAS is compiled in. Its
 // results are the same bits on every CPU with AVX2 and FMA and on any core
