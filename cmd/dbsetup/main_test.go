@@ -56,13 +56,13 @@ func writeInputs(t *testing.T, root string, nUsers, nMovies int) int {
 	var ratings []tables.Rating
 	var recs []eval.Rec
 	for u := 1; u <= nUsers; u++ {
-		users = append(users, tables.User{UserID: int32(u), Age: 30, Gender: "F", Occupation: "writer", ZipCode: "12345"})
+		users = append(users, tables.NewUser(int32(u), 30, "F", "writer", "12345"))
 		for m := 1; m <= nMovies; m++ {
 			split := tables.SplitTrain
 			if m == nMovies {
 				split = tables.SplitTest
 			}
-			ratings = append(ratings, tables.Rating{UserID: int32(u), MovieID: int32(m), Rating: int32(1 + (u+m)%5),
+			ratings = append(ratings, tables.Rating{UserID: int32(u), MovieID: int32(m), Rating: float32(1 + (u+m)%5),
 				Timestamp: int64(880000000+u*1000+m) * 1000, Position: int32(m - 1), Split: split})
 		}
 		recs = append(recs, eval.Rec{UserID: int32(u), Rank: 1, MovieID: int32(nMovies), Score: 1})

@@ -29,8 +29,8 @@ func tiny(t *testing.T, dir string, spoil func(*features.Inputs)) {
 		Genres:      []tables.Genre{{GenreID: 0, Name: "unknown"}, {GenreID: 1, Name: "Comedy"}, {GenreID: 2, Name: "Horror"}},
 		Occupations: []tables.Occupation{{OccupationID: 0, Name: "artist"}, {OccupationID: 1, Name: "writer"}},
 		Users: []tables.User{
-			{UserID: 1, Age: 20, Gender: "M", Occupation: "artist", ZipCode: "55105"},
-			{UserID: 2, Age: 60, Gender: "F", Occupation: "writer", ZipCode: "L9G2B"},
+			tables.NewUser(1, 20, "M", "artist", "55105"),
+			tables.NewUser(2, 60, "F", "writer", "L9G2B"),
 		},
 	}
 	for i, title := range []string{"Scream (1996)", "Clueless (1995)", "Shining, The (1980)", "Big (1988)", "Heat (1995)"} {
@@ -44,7 +44,7 @@ func tiny(t *testing.T, dir string, spoil func(*features.Inputs)) {
 			} else if p == 4 {
 				split = tables.SplitTest
 			}
-			in.Ratings = append(in.Ratings, tables.Rating{UserID: u, MovieID: (p+u)%5 + 1, Rating: 1 + p, Timestamp: int64(p) * 1000, Position: p, Split: split})
+			in.Ratings = append(in.Ratings, tables.Rating{UserID: u, MovieID: (p+u)%5 + 1, Rating: float32(1 + p), Timestamp: int64(p) * 1000, Position: p, Split: split})
 		}
 	}
 	if spoil != nil {
@@ -149,11 +149,11 @@ func checkUntouched(t *testing.T, e env, old map[string]string) {
 }
 
 type ratingsNoSplit struct {
-	UserID    int32 `parquet:"name=user_id, type=INT32"`
-	MovieID   int32 `parquet:"name=movie_id, type=INT32"`
-	Rating    int32 `parquet:"name=rating, type=INT32"`
-	Timestamp int64 `parquet:"name=timestamp, type=INT64, convertedtype=TIMESTAMP_MILLIS"`
-	Position  int32 `parquet:"name=position, type=INT32"`
+	UserID    int32   `parquet:"name=user_id, type=INT32"`
+	MovieID   int32   `parquet:"name=movie_id, type=INT32"`
+	Rating    float32 `parquet:"name=rating, type=FLOAT"`
+	Timestamp int64   `parquet:"name=timestamp, type=INT64, convertedtype=TIMESTAMP_MILLIS"`
+	Position  int32   `parquet:"name=position, type=INT32"`
 }
 
 func TestBadInputExits1AndLeavesOutputs(t *testing.T) {

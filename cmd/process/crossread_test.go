@@ -33,10 +33,10 @@ func TestRealOutputsReadByArrow(t *testing.T) {
 		rows int64
 		cols []col
 	}{
-		{moviesFile, 1349, []col{{"movie_id", i32.ID(), 0}, {"title", str.ID(), 0}, {"year", i32.ID(), 0}, {"release_date", date.ID(), 0}, {"imdb_url", str.ID(), 0}, {"genres", arrow.LIST, str.ID()}}},
+		{moviesFile, 1349, []col{{"movie_id", i32.ID(), 0}, {"title", str.ID(), 0}, {"year", i32.ID(), 0}, {"release_date", date.ID(), 0}, {"imdb_url", str.ID(), 0}, {"genres", arrow.LIST, str.ID()}, {"tmdb_id", i32.ID(), 0}}},
 		{usersFile, 941, []col{{"user_id", i32.ID(), 0}, {"age", i32.ID(), 0}, {"gender", str.ID(), 0}, {"occupation", str.ID(), 0}, {"zip_code", str.ID(), 0}}},
-		{ratingsFile, 99249, []col{{"user_id", i32.ID(), 0}, {"movie_id", i32.ID(), 0}, {"rating", i32.ID(), 0}, {"timestamp", ts, 0}, {"position", i32.ID(), 0}, {"split", str.ID(), 0}}},
-		{sequencesFile, 941, []col{{"user_id", i32.ID(), 0}, {"movie_ids", arrow.LIST, i32.ID()}, {"timestamps", arrow.LIST, ts}, {"ratings", arrow.LIST, i32.ID()}, {"n_train", i32.ID(), 0}, {"n_val", i32.ID(), 0}, {"n_test", i32.ID(), 0}}},
+		{ratingsFile, 99249, []col{{"user_id", i32.ID(), 0}, {"movie_id", i32.ID(), 0}, {"rating", arrow.FLOAT32, 0}, {"timestamp", ts, 0}, {"position", i32.ID(), 0}, {"split", str.ID(), 0}}},
+		{sequencesFile, 941, []col{{"user_id", i32.ID(), 0}, {"movie_ids", arrow.LIST, i32.ID()}, {"timestamps", arrow.LIST, ts}, {"ratings", arrow.LIST, arrow.FLOAT32}, {"n_train", i32.ID(), 0}, {"n_val", i32.ID(), 0}, {"n_test", i32.ID(), 0}}},
 		{genresFile, 19, []col{{"genre_id", i32.ID(), 0}, {"name", str.ID(), 0}}},
 		{occupationsFile, 21, []col{{"occupation_id", i32.ID(), 0}, {"name", str.ID(), 0}}},
 	} {
@@ -53,7 +53,15 @@ func TestRealOutputsReadByArrow(t *testing.T) {
 				t.Errorf("%s.%s: got type %v, want %v", tc.file, c.name, dt, c.id)
 				continue
 			}
+			if c.id == arrow.TIMESTAMP {
+				if tz := dt.(*arrow.TimestampType).TimeZone; tz != "UTC" {
+					t.Errorf("%s.%s: got time zone %q, want UTC (isAdjustedToUTC)", tc.file, c.name, tz)
+				}
+			}
 			if c.id == arrow.LIST {
+				if ts, ok := dt.(*arrow.ListType).Elem().(*arrow.TimestampType); ok && ts.TimeZone != "UTC" {
+					t.Errorf("%s.%s: got element time zone %q, want UTC (isAdjustedToUTC)", tc.file, c.name, ts.TimeZone)
+				}
 				if e := dt.(*arrow.ListType).Elem().ID(); e != c.elem {
 					t.Errorf("%s.%s: got element type %v, want %v", tc.file, c.name, e, c.elem)
 				}

@@ -66,8 +66,8 @@
 //     the second to last validation, the others train.
 //  5. Writes, each to a temporary file renamed into place, under --out:
 //     movies.parquet (kept movies by movie_id: title in UTF-8 trimmed of
-//     surrounding spaces, year from the
-//     release date else from a "(1995)" ending the title else null,
+//     surrounding spaces, year the film's from the "(1995)" in its title
+//     else from the release date else null,
 //     release_date as a date, imdb_url or null, genres in u.genre order;
 //     the video release date column, empty in ML-100K, is not kept),
 //     users.parquet (kept users by user_id), ratings.parquet (kept

@@ -75,8 +75,8 @@ func run(cfg config) error {
 	}{
 		{moviesFile, func(p string) error { return tables.Write(p, res.movies) }},
 		{usersFile, func(p string) error { return tables.Write(p, res.users) }},
-		{ratingsFile, func(p string) error { return tables.Write(p, res.ratings) }},
-		{sequencesFile, func(p string) error { return tables.Write(p, res.sequences) }},
+		{ratingsFile, func(p string) error { return tables.WriteRatings(p, res.ratings, 0) }},
+		{sequencesFile, func(p string) error { return tables.WriteSequences(p, res.sequences) }},
 		{genresFile, func(p string) error { return tables.Write(p, res.genres) }},
 		{occupationsFile, func(p string) error { return tables.Write(p, res.occupations) }},
 	}

@@ -101,7 +101,7 @@ func TestRunTiny(t *testing.T) {
 		{MovieID: 1, Title: "Toy Story (1995)", Year: i32(1995), ReleaseDate: i32(9131), IMDbURL: str("http://x/toy"), Genres: []string{"Comedy"}},
 		{MovieID: 2, Title: "GoldenEye (1995)", Year: i32(1995), ReleaseDate: i32(9131), IMDbURL: str("http://x/ge"), Genres: []string{"Action"}},
 		{MovieID: 267, Title: "unknown", Genres: []string{"unknown"}},
-		{MovieID: 1633, Title: coldTitle, Year: i32(1996), ReleaseDate: i32(9563), IMDbURL: str("http://x/cold"), Genres: []string{"Comedy"}},
+		{MovieID: 1633, Title: coldTitle, Year: i32(1994), ReleaseDate: i32(9563), IMDbURL: str("http://x/cold"), Genres: []string{"Comedy"}},
 	}
 	if !reflect.DeepEqual(movies, wantMovies) {
 		t.Errorf("got movies %+v\nwant %+v", movies, wantMovies)
@@ -112,9 +112,9 @@ func TestRunTiny(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantUsers := []tables.User{
-		{UserID: 1, Age: 24, Gender: "M", Occupation: "artist", ZipCode: "85711"},
-		{UserID: 2, Age: 53, Gender: "F", Occupation: "none", ZipCode: "94043"},
-		{UserID: 3, Age: 23, Gender: "M", Occupation: "writer", ZipCode: "32067"},
+		tables.NewUser(1, 24, "M", "artist", "85711"),
+		tables.NewUser(2, 53, "F", "none", "94043"),
+		tables.NewUser(3, 23, "M", "writer", "32067"),
 	}
 	if !reflect.DeepEqual(users, wantUsers) {
 		t.Errorf("got users %+v, want %+v", users, wantUsers)
@@ -147,7 +147,7 @@ func TestRunTiny(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantSeq := tables.Sequence{UserID: 3, MovieIDs: []int32{267, 1, 2, 1633}, Timestamps: []int64{881250500000, 881250600000, 881250700000, 881250800000},
-		Ratings: []int32{4, 4, 4, 4}, NTrain: 2, NVal: 1, NTest: 1}
+		Ratings: []float32{4, 4, 4, 4}, NTrain: 2, NVal: 1, NTest: 1}
 	if len(seqs) != 3 || !reflect.DeepEqual(seqs[2], wantSeq) {
 		t.Errorf("got sequences %+v, want 3 with the last %+v", seqs, wantSeq)
 	}

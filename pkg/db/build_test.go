@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/tables"
 )
 
 // seedQuery is the application's smoke test of a database.
@@ -290,10 +292,10 @@ func TestBadInputLeavesOldDatabase(t *testing.T) {
 			f.movies[2].Genres = []string{"Comedy", "Western"}
 		}, nil, []string{"movies.parquet row 2 (movie_id 3)", `genre "Western" is not in`, "genres.parquet"}},
 		{"unknown occupation", func(f *fixture) {
-			f.users[1].Occupation = "pirate"
+			f.users[1].Occupation = tables.Ptr("pirate")
 		}, nil, []string{"users.parquet row 1 (user_id 2)", `occupation "pirate" is not in`}},
 		{"gender X", func(f *fixture) {
-			f.users[1].Gender = "X"
+			f.users[1].Gender = tables.Ptr("X")
 		}, nil, []string{"users.parquet row 1 (user_id 2)", "CHECK constraint failed"}},
 		{"recommendation of unknown movie", func(f *fixture) {
 			f.recs["bert4rec"][1].MovieID = 5000

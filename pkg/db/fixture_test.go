@@ -49,9 +49,9 @@ func smallFixture() *fixture {
 			{MovieID: 4, Title: "Unrated (1996)", Year: i32p(1996), Genres: []string{"Drama"}},
 		},
 		users: []tables.User{
-			{UserID: 1, Age: 24, Gender: "M", Occupation: "engineer", ZipCode: "85711"},
-			{UserID: 2, Age: 53, Gender: "F", Occupation: "artist", ZipCode: "T8H1N"},
-			{UserID: 3, Age: 30, Gender: "F", Occupation: "artist", ZipCode: "02139"},
+			tables.NewUser(1, 24, "M", "engineer", "85711"),
+			tables.NewUser(2, 53, "F", "artist", "T8H1N"),
+			tables.NewUser(3, 30, "F", "artist", "02139"),
 		},
 		ratings: []tables.Rating{
 			{UserID: 1, MovieID: 1, Rating: 5, Timestamp: 874965758000, Position: 0, Split: "train"},
@@ -124,8 +124,7 @@ func syntheticFixture(seed int64, nUsers, nMovies, perUser, nModels, recsPerUser
 		if rng.Intn(3) == 0 {
 			g = "F"
 		}
-		f.users = append(f.users, tables.User{UserID: int32(u), Age: int32(7 + rng.Intn(66)), Gender: g,
-			Occupation: occNames[rng.Intn(len(occNames))], ZipCode: fmt.Sprintf("%05d", rng.Intn(100000))})
+		f.users = append(f.users, tables.NewUser(int32(u), int32(7+rng.Intn(66)), g, occNames[rng.Intn(len(occNames))], fmt.Sprintf("%05d", rng.Intn(100000))))
 		n := perUser/2 + rng.Intn(perUser+1)
 		if n > nMovies {
 			n = nMovies
@@ -141,7 +140,7 @@ func syntheticFixture(seed int64, nUsers, nMovies, perUser, nModels, recsPerUser
 				split = tables.SplitValidation
 			}
 			ts += int64(rng.Intn(3)) * 1000
-			f.ratings = append(f.ratings, tables.Rating{UserID: int32(u), MovieID: int32(mi + 1), Rating: int32(1 + rng.Intn(5)),
+			f.ratings = append(f.ratings, tables.Rating{UserID: int32(u), MovieID: int32(mi + 1), Rating: float32(1 + rng.Intn(5)),
 				Timestamp: ts, Position: int32(pos), Split: split})
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/moviegenie/pipeline/pkg/eval"
+	"github.com/moviegenie/pipeline/pkg/tables"
 )
 
 // batchRows is how many rows one INSERT statement carries: a multi-row
@@ -158,9 +159,9 @@ func (b *builder) loadProcessed(r *reads) error {
 	b.users = make(map[int32]bool, len(users))
 	occ := make([]int32, len(users))
 	for i, u := range users {
-		id, ok := b.occupationIDs[u.Occupation]
+		id, ok := b.occupationIDs[tables.Or(u.Occupation, "")]
 		if !ok {
-			return fmt.Errorf("%s row %d (user_id %d): occupation %q is not in %s", f, i, u.UserID, u.Occupation, r.occupations.path)
+			return fmt.Errorf("%s row %d (user_id %d): occupation %q is not in %s", f, i, u.UserID, tables.Or(u.Occupation, ""), r.occupations.path)
 		}
 		occ[i] = id
 		b.users[u.UserID] = true
@@ -196,7 +197,7 @@ func (b *builder) loadProcessed(r *reads) error {
 			return append(dst, r.UserID, r.MovieID, r.Rating, floorDiv(r.Timestamp, 1000), r.Position, r.Split)
 		},
 		func(i int) string {
-			return fmt.Sprintf("user_id %d, movie_id %d, rating %d", ratings[i].UserID, ratings[i].MovieID, ratings[i].Rating)
+			return fmt.Sprintf("user_id %d, movie_id %d, rating %g", ratings[i].UserID, ratings[i].MovieID, ratings[i].Rating)
 		})
 	if err != nil {
 		return err

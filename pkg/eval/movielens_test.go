@@ -92,7 +92,7 @@ func temporalSplitFromUData(path string, minUser, minMovie int, r float64) ([]ta
 		for ; j < len(events) && events[j].user == events[i].user; j++ {
 			q.MovieIDs = append(q.MovieIDs, int32(events[j].movie))
 			q.Timestamps = append(q.Timestamps, events[j].ts*1000)
-			q.Ratings = append(q.Ratings, int32(events[j].rating))
+			q.Ratings = append(q.Ratings, float32(events[j].rating))
 		}
 		n := j - i
 		nTest := max(1, int(math.Floor(float64(n)*r+0.5)))

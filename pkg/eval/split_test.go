@@ -114,7 +114,7 @@ func TestLoadSplit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sequences.parquet")
 	rows := []tables.Sequence{seq(3, []int32{1, 2}, []int32{3}, []int32{4})}
 	rows[0].Timestamps = []int64{1, 2, 3, 4}
-	rows[0].Ratings = []int32{5, 4, 3, 2}
+	rows[0].Ratings = []float32{5, 4, 3, 2}
 	if err := tables.Write(path, rows); err != nil {
 		t.Fatal(err)
 	}

@@ -116,8 +116,10 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 		if i > 0 && u.UserID == users[i-1].UserID {
 			return nil, fmt.Errorf("%s: column user_id: user %d appears twice", UsersFile, u.UserID)
 		}
-		if _, ok := occIdx[u.Occupation]; !ok && u.Occupation != "" {
-			return nil, fmt.Errorf("%s: column occupation: user %d has occupation %q, not in %s", UsersFile, u.UserID, u.Occupation, OccupationsFile)
+		if occ := tables.Or(u.Occupation, ""); occ != "" {
+			if _, ok := occIdx[occ]; !ok {
+				return nil, fmt.Errorf("%s: column occupation: user %d has occupation %q, not in %s", UsersFile, u.UserID, occ, OccupationsFile)
+			}
 		}
 		userIdx[u.UserID] = int32(i)
 	}
@@ -212,8 +214,8 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 			}
 		}
 		out.UserFeatures = append(out.UserFeatures, UserFeature{
-			UserIdx: int32(ui), UserID: u.UserID, GenderIdx: GenderIdx(u.Gender), Age: u.Age,
-			AgeBucket: AgeBucket(u.Age), OccupationIdx: occIdx[u.Occupation], ZipRegionIdx: ZipRegion(u.ZipCode),
+			UserIdx: int32(ui), UserID: u.UserID, GenderIdx: GenderIdx(tables.Or(u.Gender, "")), Age: tables.Or(u.Age, 0),
+			AgeBucket: AgeBucket(tables.Or(u.Age, 0)), OccupationIdx: occIdx[tables.Or(u.Occupation, "")], ZipRegionIdx: ZipRegion(tables.Or(u.ZipCode, "")),
 			NTrain: int32(len(h.train)), NVal: int32(len(h.val)), MeanRating: float32(mean), GenreAffinity: aff,
 		})
 		if HasDemographics(out.UserFeatures[ui]) {

@@ -99,7 +99,7 @@ func TestOutputsIgnoreTestPart(t *testing.T) {
 		if r.Split == tables.SplitTrain {
 			changed := *in
 			changed.Ratings = slices.Clone(in.Ratings)
-			changed.Ratings[i].Rating = r.Rating%5 + 1
+			changed.Ratings[i].Rating = float32(int(r.Rating)%5 + 1)
 			writeInputs(t, filepath.Join(root, "p3"), &changed)
 			break
 		}
@@ -139,12 +139,12 @@ func TestBuildValues(t *testing.T) {
 			{MovieID: 9, Title: "unknown", Genres: []string{"unknown"}},
 		},
 		Users: []tables.User{
-			{UserID: 3, Age: 30, Gender: "F", Occupation: "writer", ZipCode: "L9G2B"},
-			{UserID: 1, Age: 17, Gender: "M", Occupation: "artist", ZipCode: "94110"},
+			tables.NewUser(3, 30, "F", "writer", "L9G2B"),
+			tables.NewUser(1, 17, "M", "artist", "94110"),
 		},
 	}
 	r := func(u, m, rating, pos int32, split string) tables.Rating {
-		return tables.Rating{UserID: u, MovieID: m, Rating: rating, Timestamp: int64(pos) * 1000, Position: pos, Split: split}
+		return tables.Rating{UserID: u, MovieID: m, Rating: float32(rating), Timestamp: int64(pos) * 1000, Position: pos, Split: split}
 	}
 	in.Ratings = []tables.Rating{
 		r(1, 50, 4, 0, "train"), r(1, 7, 2, 1, "train"), r(1, 9, 3, 2, "train"), r(1, 50, 5, 3, "validation"), r(1, 9, 1, 4, "test"),
@@ -267,7 +267,7 @@ func TestBuildRejectsBadData(t *testing.T) {
 		{"repeated position", func(in *Inputs) { in.Ratings[1].Position = 0 }, []string{RatingsFile, "position"}},
 		{"unknown genre", func(in *Inputs) { in.Movies[2].Genres = []string{"Cyberpunk"} }, []string{MoviesFile, "genres", "Cyberpunk"}},
 		{"duplicate movie", func(in *Inputs) { in.Movies[2].MovieID = in.Movies[1].MovieID }, []string{MoviesFile, "movie_id"}},
-		{"unknown occupation", func(in *Inputs) { in.Users[0].Occupation = "pirate" }, []string{UsersFile, "occupation", "pirate"}},
+		{"unknown occupation", func(in *Inputs) { in.Users[0].Occupation = tables.Ptr("pirate") }, []string{UsersFile, "occupation", "pirate"}},
 		{"genre ids with a gap", func(in *Inputs) { in.Genres[5].GenreID = 40 }, []string{GenresFile, "genre_id"}},
 	} {
 		in := synthInputs(3)
@@ -284,11 +284,11 @@ func TestBuildRejectsBadData(t *testing.T) {
 
 // ratingsNoSplit is ratings.parquet without its split column.
 type ratingsNoSplit struct {
-	UserID    int32 `parquet:"name=user_id, type=INT32"`
-	MovieID   int32 `parquet:"name=movie_id, type=INT32"`
-	Rating    int32 `parquet:"name=rating, type=INT32"`
-	Timestamp int64 `parquet:"name=timestamp, type=INT64, convertedtype=TIMESTAMP_MILLIS"`
-	Position  int32 `parquet:"name=position, type=INT32"`
+	UserID    int32   `parquet:"name=user_id, type=INT32"`
+	MovieID   int32   `parquet:"name=movie_id, type=INT32"`
+	Rating    float32 `parquet:"name=rating, type=FLOAT"`
+	Timestamp int64   `parquet:"name=timestamp, type=INT64, convertedtype=TIMESTAMP_MILLIS"`
+	Position  int32   `parquet:"name=position, type=INT32"`
 }
 
 // moviesIDAsText has movie_id as a string.

@@ -44,7 +44,7 @@ func TestArrowReadsOutputs(t *testing.T) {
 		{TextEmbeddingsFile, len(o.TextEmbeddings), map[string]arrow.Type{"movie_idx": arrow.INT32, "movie_id": arrow.INT32, "embedding": arrow.LIST}},
 		{TrainSequencesFile, len(o.TrainSequences), map[string]arrow.Type{"user_idx": arrow.INT32, "user_id": arrow.INT32, "items": arrow.LIST, "val_items": arrow.LIST}},
 		{WindowsFile, len(o.Windows), map[string]arrow.Type{"user_idx": arrow.INT32, "window_idx": arrow.INT32, "start": arrow.INT32, "items": arrow.LIST}},
-		{PairsFile, len(o.Pairs), map[string]arrow.Type{"user_idx": arrow.INT32, "movie_idx": arrow.INT32, "rating": arrow.INT32, "position": arrow.INT32}},
+		{PairsFile, len(o.Pairs), map[string]arrow.Type{"user_idx": arrow.INT32, "movie_idx": arrow.INT32, "rating": arrow.FLOAT32, "position": arrow.INT32}},
 	} {
 		tbl := tablestest.ReadArrow(t, filepath.Join(dir, c.file))
 		if int(tbl.NumRows()) != c.rows || int(tbl.NumCols()) != len(c.cols) {

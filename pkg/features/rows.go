@@ -106,8 +106,8 @@ type Window struct {
 // Pair is one row of twotower_pairs.parquet: one interaction of the train
 // split (validation excluded), ordered by user_idx then position.
 type Pair struct {
-	UserIdx  int32 `parquet:"name=user_idx, type=INT32"`
-	MovieIdx int32 `parquet:"name=movie_idx, type=INT32"`
-	Rating   int32 `parquet:"name=rating, type=INT32"`
-	Position int32 `parquet:"name=position, type=INT32"`
+	UserIdx  int32   `parquet:"name=user_idx, type=INT32"`
+	MovieIdx int32   `parquet:"name=movie_idx, type=INT32"`
+	Rating   float32 `parquet:"name=rating, type=FLOAT"`
+	Position int32   `parquet:"name=position, type=INT32"`
 }

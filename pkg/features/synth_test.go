@@ -60,10 +60,7 @@ func synthInputs(seed uint64) *Inputs {
 	}
 	zips := []string{"55105", "02139", "L9G2B", "94110", "00000", "V3N4P", "10003", "98101", "60614", "33101", "  7", "E2A4H"}
 	for u := 0; u < 12; u++ {
-		in.Users = append(in.Users, tables.User{
-			UserID: int32(100 + 7*u), Age: int32(10 + 6*u), Gender: []string{"M", "F"}[u%2],
-			Occupation: in.Occupations[u%len(in.Occupations)].Name, ZipCode: zips[u],
-		})
+		in.Users = append(in.Users, tables.NewUser(int32(100+7*u), int32(10+6*u), []string{"M", "F"}[u%2], in.Occupations[u%len(in.Occupations)].Name, zips[u]))
 	}
 	for _, u := range in.Users {
 		n := 5 + rng.IntN(20)
@@ -80,7 +77,7 @@ func synthInputs(seed uint64) *Inputs {
 				split = tables.SplitValidation
 			}
 			in.Ratings = append(in.Ratings, tables.Rating{
-				UserID: u.UserID, MovieID: in.Movies[mi].MovieID, Rating: int32(1 + rng.IntN(5)),
+				UserID: u.UserID, MovieID: in.Movies[mi].MovieID, Rating: float32(1 + rng.IntN(5)),
 				Timestamp: ts, Position: int32(p), Split: split,
 			})
 		}

@@ -59,8 +59,8 @@ func FuzzReadUsers(f *testing.F) {
 		users, err := ReadUsers("u.user", data, occupations)
 		checkErr(t, "u.user", err)
 		for _, u := range users {
-			if err == nil && (u.Age < MinAge || u.Age > MaxAge) {
-				t.Errorf("user %d: age %d accepted, outside %d..%d", u.UserID, u.Age, MinAge, MaxAge)
+			if err == nil && (*u.Age < MinAge || *u.Age > MaxAge) {
+				t.Errorf("user %d: age %d accepted, outside %d..%d", u.UserID, *u.Age, MinAge, MaxAge)
 			}
 		}
 	})

@@ -87,8 +87,8 @@ func Load(dir string) (*Dataset, error) {
 	}
 	minAge, maxAge, genders := int32(1<<30), int32(0), map[string]int{}
 	for _, u := range ds.Users {
-		minAge, maxAge = min(minAge, u.Age), max(maxAge, u.Age)
-		genders[u.Gender]++
+		minAge, maxAge = min(minAge, *u.Age), max(maxAge, *u.Age)
+		genders[*u.Gender]++
 	}
 	check("u.user schema", "%d users, 5 pipe-separated fields per line", len(ds.Users))
 	check("u.user integers", "user id and age parse as integers on every line")

@@ -1,7 +1,6 @@
 package movielens
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +133,7 @@ func ReadUsers(file string, data []byte, occupations []string) ([]tables.User, e
 		if zip == "" {
 			return lineErr(file, n, "empty zip code")
 		}
-		users = append(users, tables.User{UserID: id, Age: int32(age), Gender: f[2], Occupation: f[3], ZipCode: zip})
+		users = append(users, tables.NewUser(id, int32(age), f[2], f[3], zip))
 		return nil
 	})
 	if err != nil {
@@ -143,9 +142,6 @@ func ReadUsers(file string, data []byte, occupations []string) ([]tables.User, e
 	return users, nil
 }
 
-// titleYear matches a year in parentheses at the end of a title.
-var titleYear = regexp.MustCompile(`\((\d{4})\)$`)
-
 // ReleaseDateLayout is the layout of u.item release dates (01-Jan-1995;
 // 4-Feb-1971 occurs too).
 const ReleaseDateLayout = "2-Jan-2006"
@@ -153,8 +149,8 @@ const ReleaseDateLayout = "2-Jan-2006"
 // ReadMovies reads u.item ("id|title|release date|video release
 // date|IMDb URL|flag|flag|..." with one 0/1 flag per genre) in file order,
 // and says which encoding it decoded: ISO-8859-1 unless the whole file is
-// valid UTF-8. Titles are trimmed of surrounding spaces. Year comes from the
-// release date, else from a "(1995)" ending the title, else it is nil.
+// valid UTF-8. Titles are trimmed of surrounding spaces. Year is the film's
+// year from the title (TitleYear), else the release date's, else nil.
 func ReadMovies(file string, data []byte, genres []string) ([]tables.Movie, string, error) {
 	enc, text := decode(data)
 	var movies []tables.Movie
@@ -189,10 +185,9 @@ func ReadMovies(file string, data []byte, genres []string) ([]tables.Movie, stri
 			days := int32(t.Unix() / 86400)
 			year := int32(t.Year())
 			m.ReleaseDate, m.Year = &days, &year
-		} else if g := titleYear.FindStringSubmatch(title); g != nil {
-			y, _ := strconv.Atoi(g[1])
-			year := int32(y)
-			m.Year = &year
+		}
+		if y, ok := TitleYear(title); ok {
+			m.Year = &y
 		}
 		if s := strings.TrimSpace(f[4]); s != "" {
 			m.IMDbURL = &s
@@ -300,7 +295,7 @@ func ReadRatings(file string, data []byte, users, movies map[int32]bool) ([]tabl
 			return lineErr(file, n, "duplicate rating of movie %d by user %d (first at line %d)", movie, user, first)
 		}
 		seen[key] = int32(n)
-		ratings = append(ratings, tables.Rating{UserID: user, MovieID: movie, Rating: int32(rating), Timestamp: ts * 1000})
+		ratings = append(ratings, tables.Rating{UserID: user, MovieID: movie, Rating: float32(rating), Timestamp: ts * 1000})
 		return nil
 	})
 	if err != nil {

@@ -35,10 +35,10 @@ func TestReadMoviesDecodesLatin1(t *testing.T) {
 	if got := movies[0].Title; got != coldTitle {
 		t.Errorf("got title %q, want %q", got, coldTitle)
 	}
-	// 08-Mar-1996 is day 9563 after 1970-01-01; the year comes from the
-	// release date, not from the title's "(1994)".
-	if m := movies[0]; m.ReleaseDate == nil || *m.ReleaseDate != 9563 || m.Year == nil || *m.Year != 1996 {
-		t.Errorf("got release date %v year %v, want 9563 and 1996", deref(m.ReleaseDate), deref(m.Year))
+	// 08-Mar-1996 is day 9563 after 1970-01-01; the year is the film's,
+	// from the title's "(1994)", not the release date's.
+	if m := movies[0]; m.ReleaseDate == nil || *m.ReleaseDate != 9563 || m.Year == nil || *m.Year != 1994 {
+		t.Errorf("got release date %v year %v, want 9563 and 1994", deref(m.ReleaseDate), deref(m.Year))
 	}
 }
 
@@ -73,7 +73,7 @@ func TestReadMoviesFields(t *testing.T) {
 	want := []tables.Movie{
 		{MovieID: 1, Title: "Toy Story (1995)", Year: i32(1995), ReleaseDate: i32(9131), IMDbURL: str("http://x/toy"), Genres: []string{"Comedy"}},
 		{MovieID: 267, Title: "unknown", Genres: []string{"unknown"}},
-		{MovieID: 1412, Title: "Land Before Time III (1995) (V)", Year: i32(1971), ReleaseDate: i32(399), IMDbURL: str("http://x"), Genres: []string{"Action", "Comedy"}},
+		{MovieID: 1412, Title: "Land Before Time III (1995) (V)", Year: i32(1995), ReleaseDate: i32(399), IMDbURL: str("http://x"), Genres: []string{"Action", "Comedy"}},
 		{MovieID: 9, Title: "No Date (1987)", Year: i32(1987), IMDbURL: str("http://y"), Genres: []string{"Action"}},
 		{MovieID: 10, Title: "Odd Title (V)", Genres: []string{}},
 	}
@@ -126,7 +126,7 @@ func TestReadGenresUsersOccupations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []tables.User{{UserID: 1, Age: 24, Gender: "M", Occupation: "artist", ZipCode: "85711"}, {UserID: 2, Age: 53, Gender: "F", Occupation: "none", ZipCode: "T8H1N"}}
+	want := []tables.User{tables.NewUser(1, 24, "M", "artist", "85711"), tables.NewUser(2, 53, "F", "none", "T8H1N")}
 	if !reflect.DeepEqual(users, want) {
 		t.Errorf("got users %+v, want %+v", users, want)
 	}

@@ -26,9 +26,10 @@ func Order(ratings []tables.Rating) {
 	// user's compact, pointer-free keys by (timestamp, movie, rating) and
 	// permute once, instead of one comparison sort of the 48-byte rows.
 	type key struct {
-		ts            int64
-		movie, rating int32
-		index         int32
+		ts     int64
+		movie  int32
+		rating float32
+		index  int32
 	}
 	users := make([]int32, 0, 1024)
 	slot := map[int32]int{}
@@ -156,7 +157,7 @@ func Assign(ratings []tables.Rating, method string, ratio float64) ([]tables.Seq
 			UserID:     user,
 			MovieIDs:   make([]int32, n),
 			Timestamps: make([]int64, n),
-			Ratings:    make([]int32, n),
+			Ratings:    make([]float32, n),
 			NTrain:     int32(nTrain),
 			NVal:       int32(nVal),
 			NTest:      int32(nTest),

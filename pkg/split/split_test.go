@@ -98,7 +98,7 @@ func randomRatings(seed uint64, n, users, movies int) []tables.Rating {
 			continue
 		}
 		seen[[2]int32{u, m}] = true
-		rs = append(rs, tables.Rating{UserID: u, MovieID: m, Rating: int32(1 + rng.IntN(5)), Timestamp: int64(rng.IntN(1000)) * 1000})
+		rs = append(rs, tables.Rating{UserID: u, MovieID: m, Rating: float32(1 + rng.IntN(5)), Timestamp: int64(rng.IntN(1000)) * 1000})
 	}
 	return rs
 }
@@ -231,7 +231,7 @@ func TestAssign(t *testing.T) {
 	var rs []tables.Rating
 	for u, n := range map[int32]int{1: 5, 2: 2, 3: 1} {
 		for i := range n {
-			rs = append(rs, tables.Rating{UserID: u, MovieID: int32(10 + i), Rating: int32(1 + i%5), Timestamp: int64(i) * 1000})
+			rs = append(rs, tables.Rating{UserID: u, MovieID: int32(10 + i), Rating: float32(1 + i%5), Timestamp: int64(i) * 1000})
 		}
 	}
 	for _, tc := range []struct {
@@ -268,7 +268,7 @@ func TestAssign(t *testing.T) {
 			}
 			s := seqs[0]
 			if !reflect.DeepEqual(s.MovieIDs, []int32{10, 11, 12, 13, 14}) || !reflect.DeepEqual(s.Timestamps, []int64{0, 1000, 2000, 3000, 4000}) ||
-				!reflect.DeepEqual(s.Ratings, []int32{1, 2, 3, 4, 5}) {
+				!reflect.DeepEqual(s.Ratings, []float32{1, 2, 3, 4, 5}) {
 				t.Errorf("got sequence %+v", s)
 			}
 			if n := strings.Count(tc.splits[1], "T"); int(s.NTrain) != n || int(s.NVal) != strings.Count(tc.splits[1], "V") || int(s.NTest) != strings.Count(tc.splits[1], "E") {

@@ -31,7 +31,7 @@ func TestMovieRoundTrip(t *testing.T) {
 
 func TestSequenceRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "seq.parquet")
-	want := []Sequence{{UserID: 7, MovieIDs: []int32{3, 1, 2}, Timestamps: []int64{1000, 2000, 2000}, Ratings: []int32{5, 4, 1}, NTrain: 1, NVal: 1, NTest: 1}}
+	want := []Sequence{{UserID: 7, MovieIDs: []int32{3, 1, 2}, Timestamps: []int64{1000, 2000, 2000}, Ratings: []float32{5, 4, 1}, NTrain: 1, NVal: 1, NTest: 1}}
 	if err := Write(path, want); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestSequenceRoundTrip(t *testing.T) {
 
 func TestReadWrongTableNamesColumn(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "users.parquet")
-	if err := Write(path, []User{{UserID: 1, Age: 20, Gender: "M", Occupation: "x", ZipCode: "1"}}); err != nil {
+	if err := Write(path, []User{NewUser(1, 20, "M", "x", "1")}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := Read[Rating](path)
