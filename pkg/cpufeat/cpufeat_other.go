@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package cpufeat
+
+// AVX2FMA is false: this build has no x86-64 assembly.
+const AVX2FMA = false
+
+// purego marks a build without assembly.
+const purego = true
