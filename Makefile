@@ -32,6 +32,9 @@ MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 #?   FORMAT           make dag: text (default), mermaid or dot
 #?   T                make why: a stage name or a file
 #?   REV, RUN, ALL    make params-diff / metrics-diff: a git revision, a saved run, show all rows
+#?   EXECUTOR         local (default) or slurm: each stage's command runs as a Slurm job
+#?                    (README "Running on a cluster"); then also SLURM_PARTITION, SLURM_ACCOUNT,
+#?                    SRUN_FLAGS (more srun options), SLURM_LATENCY_WAIT (seconds, default 30)
 ML100K_DIR ?=
 PARAMS ?= params.yaml
 PARAMS_OVERRIDE ?=
@@ -45,6 +48,7 @@ RUN ?=
 ALL ?=
 FORMAT ?= text
 FUZZTIME ?= 30s
+EXECUTOR ?= local
 
 export MOVIEGENIE_BLAS := $(BLAS)
 
@@ -65,6 +69,18 @@ STAGE_MEM :=
 STAGE_TIME :=
 STAGE_OUTPUTS :=
 export STAGE STAGE_CPUS STAGE_MEM STAGE_TIME STAGE_OUTPUTS
+
+# EXECUTOR=slurm: scripts/srun-shell is that wrapper. It runs a stage's
+# command as a Slurm job sized by the values above (SLURM_PARTITION,
+# SLURM_ACCOUNT, SRUN_FLAGS and SLURM_LATENCY_WAIT come from the command line
+# or the environment) and everything else here: Go builds, helper targets
+# and the stage's record, written once the job's outputs are visible.
+ifeq ($(EXECUTOR),slurm)
+SHELL := $(CURDIR)/scripts/srun-shell
+export SRUN_SHELL_LOCAL := bin/pipeline *stage-record *
+else ifneq ($(EXECUTOR),local)
+$(error EXECUTOR=$(EXECUTOR): use local or slurm)
+endif
 
 # ---------------------------------------------------------------------------
 # One build at a time in a folder: a second `make` that would build refuses
@@ -308,13 +324,15 @@ status:
 	@$(MAKE) --no-print-directory -n all
 
 .PHONY: test
-#? test: unit tests (both matrix backends) and the scripted Make behaviour test
+#? test: unit tests (both matrix backends), the scripted Make behaviour test and, when Slurm is
+#?       installed, the EXECUTOR=slurm test (scripts/test-slurm.sh)
 test: export ML100K_DIR := $(abspath $(or $(ML100K_DIR),../shared/data/ml-100k))
 test:
 	$(GO) vet $(if $(BLAS_TAGS),-tags '$(BLAS_TAGS)') ./...
 	$(GO) test $(if $(BLAS_TAGS),-tags '$(BLAS_TAGS)') ./...
 	$(if $(BLAS_TAGS),MOVIEGENIE_BLAS=openblas $(GO) test -tags '$(BLAS_TAGS)' $(wildcard ./pkg/linalg ./pkg/nn))
 	scripts/test-make.sh $(if $(ML100K_DIR),'$(ML100K_DIR)')
+	scripts/test-slurm.sh $(if $(ML100K_DIR),'$(ML100K_DIR)')
 
 .PHONY: fuzz
 #? fuzz: run every fuzz target (readers of data, model and params files, search queries) for FUZZTIME=30s each
@@ -376,9 +394,9 @@ TRACKED := $(shell git ls-files -- $(STAGE_OUTPUTS_ALL) 2>/dev/null)
 clean:
 	rm -f $(filter-out $(TRACKED),$(foreach s,$(filter-out $(KEEP_ON_CLEAN),$(STAGES)),$(call field,$(s),out) $(call record,$(s)) $(call stamp,$(s))))
 	rm -rf bin build/godeps.mk build/stages.mk
-#? clean-all: also remove the raw data and the run history
+#? clean-all: also remove the raw data, the run history and the Slurm job logs
 clean-all: clean
-	rm -rf $(STATE) $(filter-out $(TRACKED),$(RAW)) runs
+	rm -rf $(STATE) $(filter-out $(TRACKED),$(RAW)) runs logs
 
 #? help: this list
 help:
