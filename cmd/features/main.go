@@ -78,7 +78,7 @@ func run(p *params.Params, processed, out, metricsPath string) error {
 		}
 	}
 	readSec := time.Since(t0).Seconds()
-	log.Printf("read %s: %d movies, %d users, %d interactions (%.2fs)", processed, len(in.Movies), len(in.Users), len(in.Ratings), readSec)
+	log.Printf("read %s: %d movies, %d users, %d interactions (%.2fs)", processed, len(in.Movies), len(in.Users), in.NumRatings(), readSec)
 
 	t0 = time.Now()
 	o, err := features.Build(in, cfg)
@@ -105,7 +105,7 @@ func run(p *params.Params, processed, out, metricsPath string) error {
 	log.Printf("wrote %d files to %s (%.2fs)", len(features.Paths(out)), out, writeSec)
 
 	rec.Rows = map[string]int64{
-		"movies": int64(len(in.Movies)), "users": int64(len(in.Users)), "ratings": int64(len(in.Ratings)),
+		"movies": int64(len(in.Movies)), "users": int64(len(in.Users)), "ratings": int64(in.NumRatings()),
 		"movie_features": int64(len(o.MovieFeatures)), "user_features": int64(len(o.UserFeatures)),
 		"text_embeddings": int64(len(o.TextEmbeddings)), "train_sequences": int64(len(o.TrainSequences)),
 		"bert4rec_windows": int64(len(o.Windows)), "twotower_pairs": int64(len(o.Pairs)),

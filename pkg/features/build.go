@@ -130,10 +130,18 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 	tagText, tagged := movieTagText(in.Tags, movieIdx, len(movies))
 	st.TagRows, st.MoviesWithTags = len(in.Tags), tagged
 
-	hist, err := histories(in.Ratings, userIdx, movieIdx, len(users))
+	rows := in.rows
+	if rows == nil {
+		var err error
+		if rows, err = rowsOf(in.Ratings); err != nil {
+			return nil, err
+		}
+	}
+	hist, err := histories(rows, userIdx, movieIdx, len(users))
 	if err != nil {
 		return nil, err
 	}
+	rows = nil
 
 	// Aggregates over train+validation.
 	movieCount := make([]int32, len(movies))
@@ -142,10 +150,10 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 	var allCount int
 	for _, h := range hist {
 		for _, r := range h.trainVal() {
-			mi := movieIdx[r.MovieID] - 1
+			mi := r.movie - 1
 			movieCount[mi]++
-			movieSum[mi] += float64(r.Rating)
-			allSum += float64(r.Rating)
+			movieSum[mi] += float64(r.rating)
+			allSum += float64(r.rating)
 			allCount++
 		}
 		st.TrainInteractions += len(h.train)
@@ -201,8 +209,8 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 		tv := h.trainVal()
 		counts := make([]int, len(genreNames))
 		for _, r := range tv {
-			sum += float64(r.Rating)
-			for _, g := range movieGenres[movieIdx[r.MovieID]-1] {
+			sum += float64(r.rating)
+			for _, g := range movieGenres[r.movie-1] {
 				counts[g]++
 			}
 		}
@@ -224,11 +232,11 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 
 		seq := TrainSequence{UserIdx: int32(ui), UserID: u.UserID, Items: make([]int32, len(h.train)), ValItems: make([]int32, len(h.val))}
 		for p, r := range h.train {
-			seq.Items[p] = movieIdx[r.MovieID]
-			out.Pairs = append(out.Pairs, Pair{UserIdx: int32(ui), MovieIdx: movieIdx[r.MovieID], Rating: r.Rating, Position: r.Position})
+			seq.Items[p] = r.movie
+			out.Pairs = append(out.Pairs, Pair{UserIdx: int32(ui), MovieIdx: r.movie, Rating: int32(r.rating), Position: r.pos})
 		}
 		for p, r := range h.val {
-			seq.ValItems[p] = movieIdx[r.MovieID]
+			seq.ValItems[p] = r.movie
 		}
 		out.TrainSequences = append(out.TrainSequences, seq)
 
@@ -266,76 +274,6 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 	st.TitleQueryTop20Within20, _ = TitleQuery(out, 20)
 	_, st.TitleQueryTop100WithinAll = TitleQuery(out, 100)
 	return out, nil
-}
-
-// history is one user's train and validation interactions, in order.
-type history struct {
-	train, val []tables.Rating
-}
-
-func (h history) trainVal() []tables.Rating {
-	return append(h.train[:len(h.train):len(h.train)], h.val...)
-}
-
-// histories groups the train and validation rows of ratings by user_idx,
-// in position order, after checking every row: known user and movie, a
-// known split, and per user train positions 0..n-1, then validation
-// positions, then test positions.
-func histories(ratings []tables.Rating, userIdx, movieIdx map[int32]int32, nUsers int) ([]history, error) {
-	type row struct {
-		user int32
-		r    *tables.Rating
-	}
-	rows := make([]row, len(ratings))
-	for i := range ratings {
-		r := &ratings[i]
-		ui, ok := userIdx[r.UserID]
-		if !ok {
-			return nil, fmt.Errorf("%s: column user_id: row %d: user %d not in %s", RatingsFile, i, r.UserID, UsersFile)
-		}
-		if _, ok := movieIdx[r.MovieID]; !ok {
-			return nil, fmt.Errorf("%s: column movie_id: row %d: movie %d not in %s", RatingsFile, i, r.MovieID, MoviesFile)
-		}
-		switch r.Split {
-		case tables.SplitTrain, tables.SplitValidation, tables.SplitTest:
-		default:
-			return nil, fmt.Errorf("%s: column split: row %d: unknown split %q (want train, validation or test)", RatingsFile, i, r.Split)
-		}
-		rows[i] = row{ui, r}
-	}
-	sort.SliceStable(rows, func(a, b int) bool {
-		if rows[a].user != rows[b].user {
-			return rows[a].user < rows[b].user
-		}
-		return rows[a].r.Position < rows[b].r.Position
-	})
-	rank := map[string]int{tables.SplitTrain: 0, tables.SplitValidation: 1, tables.SplitTest: 2}
-	hist := make([]history, nUsers)
-	for i, x := range rows {
-		h := &hist[x.user]
-		r := x.r
-		if i > 0 && rows[i-1].user == x.user {
-			prev := rows[i-1].r
-			if prev.Position == r.Position {
-				return nil, fmt.Errorf("%s: column position: user %d has two interactions at position %d", RatingsFile, r.UserID, r.Position)
-			}
-			if rank[prev.Split] > rank[r.Split] {
-				return nil, fmt.Errorf("%s: column split: user %d has a %s interaction at position %d after a %s one", RatingsFile, r.UserID, r.Split, r.Position, prev.Split)
-			}
-		}
-		if r.Split == tables.SplitTest {
-			continue
-		}
-		if want := int32(len(h.train) + len(h.val)); r.Position != want {
-			return nil, fmt.Errorf("%s: column position: user %d: %s interaction at position %d, want %d (train and validation positions must be 0, 1, 2, ...)", RatingsFile, r.UserID, r.Split, r.Position, want)
-		}
-		if r.Split == tables.SplitTrain {
-			h.train = append(h.train, *r)
-		} else {
-			h.val = append(h.val, *r)
-		}
-	}
-	return hist, nil
 }
 
 func checkGenres(genres []tables.Genre) (names []string, idx map[string]int, err error) {

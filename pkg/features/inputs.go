@@ -19,9 +19,13 @@ const (
 
 // Inputs are the processed tables the features are computed from.
 type Inputs struct {
-	Movies      []tables.Movie
-	Users       []tables.User
+	Movies []tables.Movie
+	Users  []tables.User
+	// Ratings are ratings.parquet's rows, for Inputs built in memory;
+	// ReadInputs leaves them nil and streams the table into compact
+	// columns instead (see ratingRows).
 	Ratings     []tables.Rating
+	rows        *ratingRows
 	Genres      []tables.Genre
 	Occupations []tables.Occupation
 	// Tags are the rows of the optional tags.parquet (nil without one).
@@ -60,11 +64,19 @@ func ReadInputs(dir string) (*Inputs, error) {
 	if in.Users, err = tables.Read[tables.User](filepath.Join(dir, UsersFile)); err != nil {
 		return nil, err
 	}
-	if in.Ratings, err = tables.Read[tables.Rating](filepath.Join(dir, RatingsFile)); err != nil {
+	if in.rows, err = readRatingRows(filepath.Join(dir, RatingsFile)); err != nil {
 		return nil, err
 	}
 	if in.Tags, err = readTags(filepath.Join(dir, TagsFile)); err != nil {
 		return nil, err
 	}
 	return &in, nil
+}
+
+// NumRatings is the number of rows of the ratings table.
+func (in *Inputs) NumRatings() int {
+	if in.rows != nil {
+		return in.rows.len()
+	}
+	return len(in.Ratings)
 }

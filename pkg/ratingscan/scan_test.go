@@ -1,0 +1,106 @@
+package ratingscan
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/tables"
+)
+
+// row is a ratings.parquet row with a half-star (FLOAT) rating column.
+type row struct {
+	UserID   int32   `parquet:"name=user_id, type=INT32"`
+	MovieID  int32   `parquet:"name=movie_id, type=INT32"`
+	Rating   float32 `parquet:"name=rating, type=FLOAT"`
+	Position int32   `parquet:"name=position, type=INT32"`
+	Split    string  `parquet:"name=split, type=BYTE_ARRAY, convertedtype=UTF8"`
+}
+
+// scanAll collects every batch; sizes records the batch lengths.
+func scanAll(t *testing.T, path string, batchRows int) (got []row, sizes []int) {
+	t.Helper()
+	n, err := Scan(path, batchRows, func(b *Batch) error {
+		if b.First != int64(len(got)) {
+			t.Errorf("batch starts at row %d, want %d", b.First, len(got))
+		}
+		sizes = append(sizes, b.Len())
+		for i := range b.Len() {
+			got = append(got, row{b.UserID[i], b.MovieID[i], b.Rating[i], b.Position[i], SplitName(b.Split[i])})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != int64(len(got)) {
+		t.Errorf("Scan returned %d rows, the batches held %d", n, len(got))
+	}
+	return got, sizes
+}
+
+func TestScan(t *testing.T) {
+	dir := t.TempDir()
+	var rows []row
+	for i := range 1000 {
+		rows = append(rows, row{int32(i / 10), int32(i%37 + 1), float32(i%10)/2 + 0.5, int32(i % 10), []string{"train", "validation", "test"}[i%3]})
+	}
+	half := filepath.Join(dir, "half.parquet")
+	if err := tables.Write(half, rows); err != nil {
+		t.Fatal(err)
+	}
+	got, sizes := scanAll(t, half, 64)
+	if len(got) != len(rows) {
+		t.Fatalf("got %d rows, want %d", len(got), len(rows))
+	}
+	for i := range rows {
+		if got[i] != rows[i] {
+			t.Fatalf("row %d: got %+v, want %+v", i, got[i], rows[i])
+		}
+	}
+	for _, s := range sizes {
+		if s > 64 {
+			t.Errorf("got a batch of %d rows, want at most 64", s)
+		}
+	}
+	// The whole-star table of pkg/tables reads alike.
+	whole := filepath.Join(dir, "ratings.parquet")
+	var tr []tables.Rating
+	for _, r := range rows[:50] {
+		tr = append(tr, tables.Rating{UserID: r.UserID, MovieID: r.MovieID, Rating: int32(r.Position%5 + 1), Timestamp: 7, Position: r.Position, Split: r.Split})
+	}
+	if err := tables.Write(whole, tr); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = scanAll(t, whole, 0)
+	for i, r := range tr {
+		if got[i].Rating != float32(r.Rating) || got[i].UserID != r.UserID || got[i].Split != r.Split {
+			t.Fatalf("row %d: got %+v, want %+v", i, got[i], r)
+		}
+	}
+}
+
+func TestScanErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.parquet")
+	if err := tables.Write(bad, []row{{1, 2, 3, 0, "train"}, {1, 3, 4, 1, "holdout"}}); err != nil {
+		t.Fatal(err)
+	}
+	type noSplit struct {
+		UserID int32 `parquet:"name=user_id, type=INT32"`
+	}
+	missing := filepath.Join(dir, "missing.parquet")
+	if err := tables.Write(missing, []noSplit{{1}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, want string }{
+		{bad, `bad.parquet: column split: row 1: unknown split "holdout"`},
+		{missing, `missing.parquet: column "movie_id" is missing`},
+		{filepath.Join(dir, "absent.parquet"), "absent.parquet"},
+	} {
+		_, err := Scan(c.path, 0, func(*Batch) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error containing %q", err, c.want)
+		}
+	}
+}
