@@ -12,6 +12,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/moviegenie/pipeline/pkg/tables"
 )
 
 // Split codes of Batch.Split.
@@ -21,9 +23,10 @@ const (
 	Test
 )
 
-// SplitName is the ratings.parquet name of a split code.
+// SplitName is the ratings.parquet name of a split code (a shared
+// constant string).
 func SplitName(s int8) string {
-	return [...]string{"train", "validation", "test"}[s]
+	return [...]string{tables.SplitTrain, tables.SplitValidation, tables.SplitTest}[s]
 }
 
 // DefaultBatchRows is a batch size that keeps a batch at a few MiB.

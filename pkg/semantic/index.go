@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/moviegenie/pipeline/pkg/features"
+	"github.com/moviegenie/pipeline/pkg/ratingscan"
 	"github.com/moviegenie/pipeline/pkg/tables"
 	"github.com/moviegenie/pipeline/pkg/textembed"
 )
@@ -125,6 +126,23 @@ type Rating struct {
 	Split   string `parquet:"name=split, type=BYTE_ARRAY, convertedtype=UTF8"`
 }
 
+// readRatings streams the ratings table (pkg/ratingscan: typed column
+// batches, only these three columns kept; the split names are shared
+// constants, not a string per row).
+func readRatings(path string) ([]Rating, error) {
+	var out []Rating
+	_, err := ratingscan.Scan(path, 0, func(b *ratingscan.Batch) error {
+		for i := range b.Len() {
+			out = append(out, Rating{UserID: b.UserID[i], MovieID: b.MovieID[i], Split: ratingscan.SplitName(b.Split[i])})
+		}
+		return nil
+	})
+	if err == nil && len(out) == 0 {
+		err = fmt.Errorf("read %s: table is empty", path)
+	}
+	return out, err
+}
+
 // Ratings keeps the fields Rating has.
 func Ratings(rows []tables.Rating) []Rating {
 	out := make([]Rating, len(rows))
@@ -163,7 +181,7 @@ func ReadInputs(processed, featuresDir string) (*Inputs, error) {
 	errs := make([]error, len(p))
 	reads := []func() error{
 		func() (err error) { in.Genres, err = tables.Read[tables.Genre](p[0]); return },
-		func() (err error) { in.Ratings, err = tables.Read[Rating](p[1]); return },
+		func() (err error) { in.Ratings, err = readRatings(p[1]); return },
 		func() (err error) { in.Movies, err = tables.Read[features.MovieFeature](p[2]); return },
 		func() (err error) { in.Embeddings, err = tables.Read[features.TextEmbedding](p[3]); return },
 		func() (err error) { in.Encoder, err = textembed.Load(p[4]); return },
