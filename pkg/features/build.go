@@ -233,7 +233,7 @@ func Build(in *Inputs, cfg Config) (*Output, error) {
 		seq := TrainSequence{UserIdx: int32(ui), UserID: u.UserID, Items: make([]int32, len(h.train)), ValItems: make([]int32, len(h.val))}
 		for p, r := range h.train {
 			seq.Items[p] = r.movie
-			out.Pairs = append(out.Pairs, Pair{UserIdx: int32(ui), MovieIdx: r.movie, Rating: int32(r.rating), Position: r.pos})
+			out.Pairs = append(out.Pairs, Pair{UserIdx: int32(ui), MovieIdx: r.movie, Rating: r.rating, Position: r.pos})
 		}
 		for p, r := range h.val {
 			seq.ValItems[p] = r.movie

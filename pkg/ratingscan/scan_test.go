@@ -63,11 +63,18 @@ func TestScan(t *testing.T) {
 			t.Errorf("got a batch of %d rows, want at most 64", s)
 		}
 	}
-	// The whole-star table of pkg/tables reads alike.
+	// A whole-star (INT32) rating column reads alike.
+	type intRow struct {
+		UserID   int32  `parquet:"name=user_id, type=INT32"`
+		MovieID  int32  `parquet:"name=movie_id, type=INT32"`
+		Rating   int32  `parquet:"name=rating, type=INT32"`
+		Position int32  `parquet:"name=position, type=INT32"`
+		Split    string `parquet:"name=split, type=BYTE_ARRAY, convertedtype=UTF8"`
+	}
 	whole := filepath.Join(dir, "ratings.parquet")
-	var tr []tables.Rating
+	var tr []intRow
 	for _, r := range rows[:50] {
-		tr = append(tr, tables.Rating{UserID: r.UserID, MovieID: r.MovieID, Rating: int32(r.Position%5 + 1), Timestamp: 7, Position: r.Position, Split: r.Split})
+		tr = append(tr, intRow{r.UserID, r.MovieID, r.Position%5 + 1, r.Position, r.Split})
 	}
 	if err := tables.Write(whole, tr); err != nil {
 		t.Fatal(err)
