@@ -20,6 +20,16 @@
 //	  logits = z·itemEmb[1..V]ᵀ + outBias              output tied to the item embedding, plus a bias
 //	loss = mean cross-entropy of the full softmax over the V real items
 //
+// With sampled_softmax = K > 0 the loss is a sampled softmax instead
+// (nn.SampledSoftmaxCrossEntropy): each step draws K negatives, shared by
+// the batch, from popularity^0.75 (or uniformly, sampled_uniform), and each
+// row's softmax runs over its target and those K, with the log-Q
+// correction. A step then costs O(K·C) per masked position in the output
+// layer instead of O(V·C): on a 60K-movie catalogue the full softmax is
+// most of a step (BenchmarkStepLargeCatalogue). Scoring (validation, test,
+// recommend) always uses the full softmax. The default, 0, is the full
+// softmax.
+//
 // Differences from the reference, on purpose: no dropout on the attention
 // probabilities (pkg/nn's attention has none), and the softmax runs over
 // the real items only (not the padding and [MASK] rows of the table).

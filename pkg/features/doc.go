@@ -53,7 +53,10 @@
 // Each movie is a textembed.Document of two fields: the clean title
 // (weight title_weight) and its descriptors (weight 1): genre names, the
 // decade ("1990s 90s") and the curated words of each of its genres from
-// genre_words.txt (embedded in the binary). textembed.Fit learns TF-IDF
+// genre_words.txt (embedded in the binary, matched by GenreKey so that
+// "Children" finds the words of "Children's"), and, when the release has
+// tags (data/processed/tags.parquet), the movie's 20 most applied tags.
+// textembed.Fit learns TF-IDF
 // and an LSA projection of feature_engineering.embedding_dim dimensions
 // (fewer if the corpus has fewer) with a seeded randomized SVD;
 // text_embeddings holds each movie's embedding and text_encoder.bin the

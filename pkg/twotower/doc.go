@@ -8,8 +8,12 @@
 // # Architecture
 //
 // Letters: U users, N movies, B pairs per batch, E = embedding_dim,
-// F = feature_dim, G genres (19), T text-embedding width, P = text_dim,
-// D = the last width of both MLPs.
+// F = feature_dim, G genres (from genres.parquet: 19 for ML-100K), T
+// text-embedding width, P = text_dim, D = the last width of both MLPs.
+// When the data has no demographics (every release but ML-100K and ML-1M:
+// no user has a gender or an age), the user tower leaves out the 4F
+// demographic block (Sizes.NoDemographics) and a cold-start query needs a
+// history: demographics are refused with ErrNoDemographics.
 //
 //	user tower  x_u = [user-id emb (E) | gender, age bucket, occupation, zip region embs (4F) | genre affinity (G)]
 //	movie tower x_v = [movie-id emb (E) | genre multi-hot (G) | decade emb (F) | text embedding[:text_components] · W (P)]
