@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/moviegenie/pipeline/pkg/serve/servetest"
+	"github.com/moviegenie/pipeline/pkg/testbin"
+)
+
+// bin is cmd/serve, built once per test run.
+var bin testbin.Binary
+
+func TestMain(m *testing.M) { os.Exit(bin.Run(m)) }
+
+// TestUsageAndDataErrors checks the exit codes: 2 for a bad call, 1 for
+// missing data, each with a message naming what is wrong.
+func TestUsageAndDataErrors(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", "--watch", "-1s"}, 2, "--watch"},
+		{[]string{"run", "extra"}, 2, "unexpected argument"},
+		{[]string{"run", "--nope"}, 2, "nope"},
+		{[]string{"run", "--db", filepath.Join(dir, "missing.db")}, 1, "missing.db"},
+		{[]string{"loadtest", "--duration", "31s"}, 2, "--duration"},
+		{[]string{"export", "--app-db", filepath.Join(dir, "none.db")}, 1, "none.db"},
+	}
+	for _, c := range cases {
+		cmd := exec.Command(bin.Path(t), c.args...)
+		cmd.Dir = dir
+		out, _ := cmd.CombinedOutput()
+		if code := cmd.ProcessState.ExitCode(); code != c.code || !strings.Contains(string(out), c.want) {
+			t.Errorf("serve %v: got exit %d and %q, want exit %d and a message naming %q", c.args, code, out, c.code, c.want)
+		}
+	}
+}
+
+// TestServeReloadAndStop runs the binary on the pipeline's outputs: it
+// serves on a free port of 127.0.0.1, reloads on SIGHUP, and stops cleanly
+// (exit 0) on SIGTERM.
+func TestServeReloadAndStop(t *testing.T) {
+	f := servetest.Files(t)
+	dir := t.TempDir()
+	cmd := exec.Command(bin.Path(t), "run", "--addr", "127.0.0.1:0", "--watch", "0", "--db", f.DB, "--bert4rec", f.BERT4Rec,
+		"--twotower", f.TwoTower, "--semantic", f.Semantic, "--app-db", filepath.Join(dir, "app.db"))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "serving on "); ok {
+				addr <- a
+			}
+		}
+	}()
+	var base string
+	select {
+	case base = <-addr:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no 'serving on' line within 60 s; stderr:\n%s", stderr.String())
+	}
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Errorf("got address %s, want 127.0.0.1", base)
+	}
+	gen := func() int {
+		resp, err := http.Get(base + "/api/health")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var h struct {
+			Generation int `json:"generation"`
+		}
+		json.NewDecoder(resp.Body).Decode(&h)
+		return h.Generation
+	}
+	if g := gen(); g != 1 {
+		t.Errorf("got generation %d at start, want 1", g)
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	deadline := time.Now().Add(30 * time.Second)
+	for gen() != 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reload within 30 s of SIGHUP; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("got %v on SIGTERM, want a clean exit; stderr:\n%s", err, stderr.String())
+	}
+}
