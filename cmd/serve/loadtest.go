@@ -200,14 +200,21 @@ func runLoadtest(c *cli.Context) error {
 		if _, err := loadtest.Run(c.Context, hc, warm); err != nil {
 			return err
 		}
+		srvCPU0, _ := cpuSecondsOf(srv.Process.Pid)
+		genCPU0 := ownCPUSeconds()
 		res, err := loadtest.Run(c.Context, hc, s)
 		if err != nil {
 			return err
 		}
+		if srvCPU1, err := cpuSecondsOf(srv.Process.Pid); err == nil && res.Requests > 0 {
+			res.ServerCPUms = round3(1000 * (srvCPU1 - srvCPU0) / float64(res.Requests))
+			res.GeneratorCPUms = round3(1000 * (ownCPUSeconds() - genCPU0) / float64(res.Requests))
+		}
 		if res.DuringErr != "" {
 			return fmt.Errorf("scenario %s: %s", s.Name, res.DuringErr)
 		}
-		log.Printf("%-26s %8.0f req/s  p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  errors %d of %d", s.Name, res.RPS, res.P50ms, res.P95ms, res.P99ms, res.Errors, res.Requests)
+		log.Printf("%-26s %8.0f req/s  p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  errors %d of %d  cpu/req server %.3f ms generator %.3f ms",
+			s.Name, res.RPS, res.P50ms, res.P95ms, res.P99ms, res.Errors, res.Requests, res.ServerCPUms, res.GeneratorCPUms)
 		if res.FirstErr != "" {
 			log.Printf("  first error: %s", res.FirstErr)
 		}
@@ -247,7 +254,7 @@ func runLoadtest(c *cli.Context) error {
 	run.Figures["scenarios"] = results
 	run.Figures["reloads"] = reloads
 	run.Figures["server_peak_rss_bytes"] = rss
-	run.Figures["server_cpu_seconds"] = cpu
+	run.Figures["server_cpu_seconds"] = round2(cpu)
 	run.Figures["clients"] = clients
 	run.Figures["scenario_seconds"] = d.Seconds()
 	run.Figures["loadavg_at_end"] = strings.TrimSpace(string(load))
@@ -346,8 +353,20 @@ func cpuSecondsOf(pid int) (float64, error) {
 	}
 	ut, _ := strconv.ParseFloat(fields[11], 64)
 	st, _ := strconv.ParseFloat(fields[12], 64)
-	return round2((ut + st) / 100), nil // clock ticks (USER_HZ = 100 on Linux)
+	return (ut + st) / 100, nil // clock ticks (USER_HZ = 100 on Linux)
 }
+
+// ownCPUSeconds is this process's user+system CPU time.
+func ownCPUSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 
 func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
 

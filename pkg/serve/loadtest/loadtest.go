@@ -35,19 +35,24 @@ type Scenario struct {
 
 // Result is what a scenario measured.
 type Result struct {
-	Name      string  `json:"name"`
-	Route     string  `json:"route"`
-	Clients   int     `json:"clients"`
-	Seconds   float64 `json:"seconds"`
-	Requests  int     `json:"requests"`
-	Errors    int     `json:"errors"`
-	RPS       float64 `json:"requests_per_second"`
-	P50ms     float64 `json:"p50_ms"`
-	P95ms     float64 `json:"p95_ms"`
-	P99ms     float64 `json:"p99_ms"`
-	MaxMs     float64 `json:"max_ms"`
-	FirstErr  string  `json:"first_error,omitempty"`
-	DuringErr string  `json:"during_error,omitempty"`
+	Name     string  `json:"name"`
+	Route    string  `json:"route"`
+	Clients  int     `json:"clients"`
+	Seconds  float64 `json:"seconds"`
+	Requests int     `json:"requests"`
+	Errors   int     `json:"errors"`
+	RPS      float64 `json:"requests_per_second"`
+	P50ms    float64 `json:"p50_ms"`
+	P95ms    float64 `json:"p95_ms"`
+	P99ms    float64 `json:"p99_ms"`
+	MaxMs    float64 `json:"max_ms"`
+	// CPU time per request of the server and of the generator, when the
+	// caller measures them: what the throughput of an idle machine is
+	// bounded by, whatever else runs on a shared one.
+	ServerCPUms    float64 `json:"server_cpu_ms_per_request,omitempty"`
+	GeneratorCPUms float64 `json:"generator_cpu_ms_per_request,omitempty"`
+	FirstErr       string  `json:"first_error,omitempty"`
+	DuringErr      string  `json:"during_error,omitempty"`
 }
 
 // NewClient returns an HTTP client that keeps one connection per client.
