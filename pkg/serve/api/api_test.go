@@ -427,9 +427,11 @@ func TestSearchMatchesCLI(t *testing.T) {
 			url += "&user_id=" + c.user
 		}
 		cmd := exec.Command(bin, args...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
 		out, err := cmd.Output()
 		if err != nil {
-			t.Fatalf("semantic search: %v", err)
+			t.Fatalf("semantic search %q: %v\n%s(are data/ and models/ from the current code? make all rebuilds them)", args, err, stderr.String())
 		}
 		var want []int32
 		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
