@@ -131,8 +131,10 @@ start() {
   fi
   local state deadline=$((SECONDS + 60))
   while [ $SECONDS -lt $deadline ]; do
-    pid_alive "$DIR/slurmctld.pid" || { show_logs; die "slurmctld exited (log above)"; }
-    pid_alive "$DIR/slurmd.pid" || { show_logs; die "slurmd exited (log above)"; }
+    # (a daemon writes its pid file a moment after it forked)
+    for b in slurmctld slurmd; do
+      [ ! -s "$DIR/$b.pid" ] || pid_alive "$DIR/$b.pid" || { show_logs; die "$b exited (log above)"; }
+    done
     state=$(node_state || true)
     case $state in
       idle|mix|alloc) say "node $NODE is $state; state in $DIR"; say "use it: export SLURM_CONF=$CONF"; return 0 ;;

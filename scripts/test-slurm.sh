@@ -29,29 +29,37 @@ skip() { echo "SKIP scripts/test-slurm.sh: $*; EXECUTOR=slurm was NOT tested"; e
 if ! command -v srun >/dev/null || ! command -v sinfo >/dev/null; then
   skip "Slurm is not installed (apt-get install -y slurm-wlm munge, as .ci/run does)"
 fi
+work=$(mktemp -d)
 started_cluster=
+cleanup() {
+  local p
+  for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+  if [ -n "$started_cluster" ] && flock -xn 8; then "$repo/scripts/slurm-local.sh" stop || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Several tests may share the local cluster: each holds a shared lock on it
+# while it runs; the one that started it stops it only if none holds one.
 if [ -z "${SLURM_CONF:-}" ]; then
   eval "$(scripts/slurm-local.sh env)"
   export SLURM_CONF
+  mkdir -p "$(dirname "$SLURM_CONF")"
+  exec 8>>"$(dirname "$SLURM_CONF")/test-users.lock" 7>>"$(dirname "$SLURM_CONF")/test-start.lock"
+  flock -s 8
+  flock -x 7
   if ! scripts/slurm-local.sh status >/dev/null 2>&1; then
     [ "$(id -u)" = 0 ] || skip "no cluster: SLURM_CONF is not set and the local cluster is not running (sudo scripts/slurm-local.sh start)"
-    scripts/slurm-local.sh start
+    scripts/slurm-local.sh start 7>&- 8>&- # the daemons must not hold the locks
     started_cluster=yes
   fi
+  flock -u 7
 fi
 if ! sinfo -h >/dev/null; then
   echo "FAIL the cluster of SLURM_CONF=$SLURM_CONF does not answer (sinfo above)"
   exit 1
 fi
 
-work=$(mktemp -d)
-cleanup() {
-  local p
-  for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
-  [ -z "$started_cluster" ] || "$repo/scripts/slurm-local.sh" stop || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKE_RESTARTS EXECUTOR SET PARAMS_OVERRIDE SLURM_PARTITION SLURM_ACCOUNT SRUN_FLAGS || true
 export ML100K_DIR=$ml
 
@@ -83,6 +91,9 @@ db_dump() {
     echo "== $t"; sqlite3 "$1" "SELECT * FROM \"$t\""
   done
 }
+# jobs_here: id, name and state of the jobs running in this directory (others
+# may use the cluster at the same time).
+jobs_here() { squeue -h -o '%i %j %T %Z' | awk -v d="$PWD" '$4 == d { print $1, $2, $3 }'; }
 # job_of STAGE: the job id in the name of STAGE's newest log.
 job_of() { ls -t logs/"$1".*.log 2>/dev/null | head -n1 | sed "s|^logs/$1\.\([0-9][0-9]*\)\.log$|\1|"; }
 job_state() { scontrol show job "$1" -o 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p"; }
@@ -140,12 +151,14 @@ make -n all EXECUTOR=slurm PARAMS_OVERRIDE=$SHORT SET="$SMALL" >"$work/n-slurm" 
 check "make -n all prints the same with EXECUTOR=slurm ($(wc -l <"$work/n-slurm") lines)" cmp -s "$work/n-local" "$work/n-slurm"
 
 # --- 3. -j2: two stage jobs at once --------------------------------------
-(while :; do squeue -h --name=train-bert4rec,train-twotower -o '%j %T'; echo --; sleep 0.2; done >"$work/squeue.log" 2>&1) &
+t0=$SECONDS
+(while :; do jobs_here; echo --; sleep 0.2; done >"$work/squeue.log" 2>&1) &
 poller=$!
 check "make -j2 train-bert4rec train-twotower EXECUTOR=slurm" run "$work/j2.log" make -j2 train-bert4rec train-twotower EXECUTOR=slurm PARAMS_OVERRIDE=$SHORT SET="$SMALL"
 kill "$poller" 2>/dev/null; wait "$poller" 2>/dev/null || true
-both=$(awk '/^--$/ { if (b && t) n++; b = t = 0; next } $1 == "train-bert4rec" && $2 == "RUNNING" { b = 1 } $1 == "train-twotower" && $2 == "RUNNING" { t = 1 } END { print n + 0 }' "$work/squeue.log")
-check "both trainers' jobs RUNNING at the same time (in $both squeue samples)" [ "$both" -gt 0 ]
+both=$(awk '/^--$/ { if (b && t) n++; b = t = 0; next } $2 == "train-bert4rec" && $3 == "RUNNING" { b = 1 } $2 == "train-twotower" && $3 == "RUNNING" { t = 1 } END { print n + 0 }' "$work/squeue.log")
+check "both trainers' jobs RUNNING at the same time (in $both squeue samples; $((SECONDS - t0)) s)" [ "$both" -gt 0 ]
+t0=$SECONDS
 
 # --- 4. scancel of a running stage loses nothing -------------------------
 SMALL2="${SMALL/bert4rec.epochs=1/bert4rec.epochs=3}"
@@ -155,7 +168,7 @@ make all EXECUTOR=slurm PARAMS_OVERRIDE=$SHORT SET="$SMALL2" >"$work/cancel.log"
 mk=$!
 id=
 for _ in $(seq 1 600); do
-  id=$(squeue -h --name=train-bert4rec -t RUNNING -o %i | head -n1)
+  id=$(jobs_here | awk '$2 == "train-bert4rec" && $3 == "RUNNING" { print $1; exit }')
   [ -z "$id" ] || break
   kill -0 "$mk" 2>/dev/null || break
   sleep 0.1
@@ -171,7 +184,7 @@ if [ -n "$id" ]; then
   make -n all PARAMS_OVERRIDE=$SHORT SET="$SMALL2" >"$work/n-after-cancel" 2>&1 || true
   check "make -n names train-bert4rec first" [ "$(grep -m1 '^bin/' "$work/n-after-cancel" | cut -d' ' -f1)" = bin/train-bert4rec ]
   check "the next make all EXECUTOR=slurm completes" run "$work/after-cancel.log" make all EXECUTOR=slurm PARAMS_OVERRIDE=$SHORT SET="$SMALL2"
-  check "and leaves nothing to do" make -q all EXECUTOR=slurm PARAMS_OVERRIDE=$SHORT SET="$SMALL2"
+  check "and leaves nothing to do ($((SECONDS - t0)) s)" make -q all EXECUTOR=slurm PARAMS_OVERRIDE=$SHORT SET="$SMALL2"
 else
   wait "$mk" || true
   bad "train-bert4rec's job never showed as RUNNING (end of the make output:)"; tail -n 15 "$work/cancel.log" | sed 's/^/     | /'
