@@ -1,7 +1,10 @@
-// Process is the first stage of the pipeline: it reads the raw MovieLens
-// 100K files, validates them, keeps the k-core of the interactions, orders
-// each user's interactions and splits them into train, validation and test
-// parts, and writes the tables of data/processed.
+// Process is the first stage of the pipeline: it reads a raw dataset (any
+// MovieLens release, or your own logs in the csv format; see
+// data_processing.dataset and pkg/movielens), validates it, keeps the
+// k-core of the interactions, orders each user's interactions and splits
+// them into train, validation and test parts, and writes the tables of
+// data/processed. It streams the ratings (pkg/process says how, and what
+// memory grows with).
 //
 // Usage:
 //
@@ -9,9 +12,10 @@
 //
 // Flags:
 //
-//	--raw DIR       raw dataset directory holding u.data, u.item, u.user,
-//	                u.genre and u.occupation (default data/raw/ml-100k)
-//	--out DIR       directory for the six output tables (default data/processed)
+//	--raw DIR       raw dataset directory holding the dataset's files, for
+//	                ml-100k u.data, u.item, u.user, u.genre and u.occupation
+//	                (default data/raw/ml-100k)
+//	--out DIR       directory for the seven output tables (default data/processed)
 //	--metrics FILE  metrics file, written last (default metrics/process.json)
 //	--params FILE   params file; repeat to layer files, later ones override
 //	                earlier ones key by key (default params.yaml)
@@ -22,6 +26,9 @@
 // its default, and the section itself must be present, {} for all
 // defaults):
 //
+//	dataset                default ml-100k; one of ml-100k, ml-1m, ml-10m, ml-20m, ml-25m, ml-32m, ml-latest-small, ml-latest, csv
+//	                       which dataset the raw directory holds (its files
+//	                       and their format)
 //	min_ratings_per_user   default 20; an integer in [1, 1000000]
 //	                       k-core: fewest ratings a kept user has
 //	min_ratings_per_movie  default 5; an integer in [1, 1000000]
@@ -32,6 +39,22 @@
 //	split                  default temporal; one of temporal, leave_one_out
 //	                       how each user's interactions are split
 //	                       (../shared/docs/evaluation.md)
+//	chunk_size             default 1000000; an integer in [1000, 100000000]
+//	                       rows per parquet row group of ratings and
+//	                       sequences (and per write)
+//	ratings_file           default ""; a name
+//	                       csv dataset: ratings file, relative to the raw
+//	                       directory (empty: ratings.csv)
+//	movies_file            default ""; a name
+//	                       csv dataset: movies file, relative to the raw
+//	                       directory (empty: movies.csv)
+//	users_file             default ""; a name
+//	                       csv dataset: users file, relative to the raw
+//	                       directory (empty: users.csv if present)
+//	extra_ratings          default ""; a name
+//	                       a csv of more ratings
+//	                       (user_id,movie_id,rating,timestamp) appended to
+//	                       the dataset's; empty: none
 //
 // An unknown or misspelt key or section, a value of the wrong type (an
 // integer key takes only integers), a value out of range, an empty file
@@ -41,7 +64,9 @@
 //
 // What it does:
 //
-//  1. Reads u.genre, u.occupation, u.user, u.item (ISO-8859-1, decoded to
+//  1. Reads the dataset's movies, users, tags and links files whole and
+//     streams its ratings file (then extra_ratings, if set) line by line.
+//     For ml-100k: u.genre, u.occupation, u.user, u.item (ISO-8859-1, decoded to
 //     UTF-8; a file that is already valid UTF-8 is read as such) and u.data,
 //     and validates every line: field counts (and a newline ending each
 //     file, which a truncated file lacks), integer parsing, ranges (ids
@@ -50,8 +75,12 @@
 //     tomorrow, release dates DD-Mon-YYYY), duplicate ids and duplicate
 //     (user, movie) ratings, referential integrity (every rating's user and
 //     movie exist) and title encoding. The first bad line stops the stage
-//     with a message such as "data/raw/ml-100k/u.data:123: rating 7: want
-//     1..5" and exit status 1, before anything is written.
+//     with a message such as "data/raw/ml-100k/u.data:123: rating "7":
+//     want a whole number 1..5" and exit status 1, before anything is
+//     written. The other formats get the same checks on their own fields
+//     (half stars 0.5..5.0 in the later releases, any number in csv). Users
+//     of extra_ratings (and of a csv dataset) that the users file lacks get
+//     null demographics; their movies must be in the movies file.
 //  2. k-core: drops movies with fewer than min_ratings_per_movie
 //     interactions, then users with fewer than min_ratings_per_user, and
 //     repeats until an iteration drops nothing. With the seed params,
@@ -68,13 +97,17 @@
 //     movies.parquet (kept movies by movie_id: title in UTF-8 trimmed of
 //     surrounding spaces, year the film's from the "(1995)" in its title
 //     else from the release date else null,
-//     release_date as a date, imdb_url or null, genres in u.genre order;
-//     the video release date column, empty in ML-100K, is not kept),
-//     users.parquet (kept users by user_id), ratings.parquet (kept
+//     release_date as a date, imdb_url or null, genres in genres.parquet
+//     order, tmdb_id or null; the video release date column, empty in
+//     ML-100K, is not kept), users.parquet (kept users by user_id,
+//     demographics null where unknown), ratings.parquet (kept
 //     interactions by user then position, with timestamp in milliseconds and
 //     split train|validation|test), sequences.parquet (one row per user:
 //     movie_ids, timestamps, ratings, n_train, n_val, n_test),
-//     genres.parquet and occupations.parquet (id = 0-based file order).
+//     genres.parquet and occupations.parquet (id = 0-based file order;
+//     no occupation rows without demographics), tags.parquet (movie_id,
+//     tag, count for kept movies; no rows without a tags file). ratings
+//     and sequences are written in row groups of chunk_size rows.
 //  6. Writes the metrics file last: the data_processing section as given
 //     (defaults not filled in, so the Makefile can compare it with
 //     params.yaml) and its hash, size and SHA-256 of every raw file read and

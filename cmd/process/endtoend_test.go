@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moviegenie/pipeline/pkg/process"
+	"github.com/moviegenie/pipeline/pkg/process/processtest"
 	"github.com/moviegenie/pipeline/pkg/testbin"
 )
 
@@ -37,14 +39,14 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("got exit %d, want 0; stderr:\n%s", code, stderr)
 	}
 	out := filepath.Join(work, "data", "processed")
-	before := snapshot(t, out)
-	for _, name := range []string{moviesFile, usersFile, ratingsFile, sequencesFile, genresFile, occupationsFile} {
+	before := processtest.Snapshot(t, out)
+	for _, name := range process.OutputFiles {
 		if len(before[name]) == 0 {
 			t.Errorf("no %s written", name)
 		}
 	}
-	if len(before) != 6 {
-		t.Errorf("got %d files in %s, want the 6 tables only", len(before), out)
+	if len(before) != len(process.OutputFiles) {
+		t.Errorf("got %d files in %s, want the %d tables only", len(before), out, len(process.OutputFiles))
 	}
 	metricsPath := filepath.Join(work, "metrics", "process.json")
 	metrics, err := os.ReadFile(metricsPath)
@@ -53,19 +55,19 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// A bad line: exit 1, a message naming file and line, nothing touched.
-	bad := writeRaw(t, map[string]string{"u.data": strings.Replace(tinyRaw["u.data"], "2\t2\t4\t881250910", "2,2,4,881250910", 1)})
+	bad := writeRaw(t, map[string]string{"u.data": strings.Replace(processtest.TinyRaw["u.data"], "2\t2\t4\t881250910", "2,2,4,881250910", 1)})
 	code, stderr = runBinary(t, work, "--raw", bad)
 	wantMsg := "process: " + filepath.Join(bad, "u.data") + ":6: want 4 tab-separated fields"
 	if code != 1 || !strings.Contains(stderr, wantMsg) {
 		t.Errorf("got exit %d, stderr %q; want exit 1 and %q", code, stderr, wantMsg)
 	}
 	for _, override := range []map[string]string{
-		{"u.data": tinyRaw["u.data"] + "1\t99\t3\t881250949\n"},   // unknown movie
-		{"u.data": tinyRaw["u.data"] + "1\t2\t3\t881250949\n"},    // duplicate rating
-		{"u.item": tinyRaw["u.item"][:len(tinyRaw["u.item"])-12]}, // truncated
+		{"u.data": processtest.TinyRaw["u.data"] + "1\t99\t3\t881250949\n"},               // unknown movie
+		{"u.data": processtest.TinyRaw["u.data"] + "1\t2\t3\t881250949\n"},                // duplicate rating
+		{"u.item": processtest.TinyRaw["u.item"][:len(processtest.TinyRaw["u.item"])-12]}, // truncated
 		{"u.user": ""}, // empty
-		{"u.user": strings.Replace(tinyRaw["u.user"], "53|F", "53|\xff\x00", 1)}, // garbled
-		{"u.genre": strings.ReplaceAll(tinyRaw["u.genre"], "|", ",")},            // wrong delimiter
+		{"u.user": strings.Replace(processtest.TinyRaw["u.user"], "53|F", "53|\xff\x00", 1)}, // garbled
+		{"u.genre": strings.ReplaceAll(processtest.TinyRaw["u.genre"], "|", ",")},            // wrong delimiter
 	} {
 		code, stderr = runBinary(t, work, "--raw", writeRaw(t, override))
 		if code != 1 || !strings.Contains(stderr, "process: ") {
@@ -94,7 +96,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
-	if after := snapshot(t, out); !reflect.DeepEqual(after, before) {
+	if after := processtest.Snapshot(t, out); !reflect.DeepEqual(after, before) {
 		t.Error("a failing run changed the outputs of the earlier successful run")
 	}
 	if got, _ := os.ReadFile(metricsPath); !bytes.Equal(got, metrics) {

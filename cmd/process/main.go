@@ -7,18 +7,19 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/moviegenie/pipeline/pkg/cliapp"
+	"github.com/moviegenie/pipeline/pkg/process"
 )
 
 var (
 	rawFlag = &cli.StringFlag{
 		Name:  "raw",
 		Value: "data/raw/ml-100k",
-		Usage: "raw dataset `DIR` holding u.data, u.item, u.user, u.genre and u.occupation",
+		Usage: "raw dataset `DIR` (its files per data_processing.dataset: u.data, u.item, ... for ml-100k)",
 	}
 	outFlag = &cli.StringFlag{
 		Name:  "out",
 		Value: "data/processed",
-		Usage: "`DIR` for movies, users, ratings, sequences, genres and occupations .parquet",
+		Usage: "`DIR` for movies, users, ratings, sequences, genres, occupations and tags .parquet",
 	}
 	metricsFlag = &cli.StringFlag{
 		Name:  "metrics",
@@ -42,17 +43,18 @@ func newApp() *cli.App {
 		if c.NArg() > 0 {
 			return cliapp.Usagef("unexpected argument %q (process takes flags only)", c.Args().First())
 		}
-		cfg := config{Raw: c.String(rawFlag.Name), Out: c.String(outFlag.Name), Metrics: c.String(metricsFlag.Name), Tree: p}
-		for _, f := range []struct{ name, val string }{{rawFlag.Name, cfg.Raw}, {outFlag.Name, cfg.Out}, {metricsFlag.Name, cfg.Metrics}} {
+		paths := process.Paths{Raw: c.String(rawFlag.Name), Out: c.String(outFlag.Name), Metrics: c.String(metricsFlag.Name)}
+		for _, f := range []struct{ name, val string }{{rawFlag.Name, paths.Raw}, {outFlag.Name, paths.Out}, {metricsFlag.Name, paths.Metrics}} {
 			if f.val == "" {
 				return cliapp.Usagef("--%s must not be empty", f.name)
 			}
 		}
-		if cfg.Params, err = decodeParams(p); err != nil {
+		cfg, err := process.Decode(p)
+		if err != nil {
 			return err
 		}
-		log.Printf("params: %v", cfg.Params)
-		return run(cfg)
+		log.Printf("params: %v", cfg)
+		return process.Run(cfg, paths, p)
 	}
 	return app
 }

@@ -55,7 +55,7 @@ func ReadInputs(dir string) (*Inputs, error) {
 	if in.Genres, err = tables.Read[tables.Genre](filepath.Join(dir, GenresFile)); err != nil {
 		return nil, err
 	}
-	if in.Occupations, err = tables.Read[tables.Occupation](filepath.Join(dir, OccupationsFile)); err != nil {
+	if in.Occupations, err = tables.ReadMaybeEmpty[tables.Occupation](filepath.Join(dir, OccupationsFile)); err != nil {
 		return nil, err
 	}
 	if in.Movies, err = tables.Read[tables.Movie](filepath.Join(dir, MoviesFile)); err != nil {

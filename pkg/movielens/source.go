@@ -134,7 +134,15 @@ func (s *Source) LoadMeta() (*Meta, error) {
 		if f.Syntax == SyntaxOwn {
 			m.Occupations = ownOccupations(m.Users)
 		}
-		check(base(s.Users)+" schema and ranges", "%d users, ids unique; ages, genders and occupations valid", len(m.Users))
+		demo := 0
+		for _, u := range m.Users {
+			if u.HasDemographics() {
+				demo++
+			}
+		}
+		check(base(s.Users)+" schema", "%d users, every line with its fields", len(m.Users))
+		check(base(s.Users)+" ranges", "ids positive; ages, genders and occupations valid or empty; users with demographics: %d", demo)
+		check(base(s.Users)+" unique ids", "%d distinct user ids", len(m.Users))
 	}
 	data, err := read(s.Movies)
 	if err != nil {
@@ -175,7 +183,9 @@ func (s *Source) LoadMeta() (*Meta, error) {
 			noGenre++
 		}
 	}
-	check(base(s.Movies)+" schema", "%d movies, ids unique, %d genres; without a year: %d; without genres: %d", len(m.Movies), len(m.Genres), noYear, noGenre)
+	check(base(s.Movies)+" schema", "%d movies, %d genres; without a year: %d; without genres: %d", len(m.Movies), len(m.Genres), noYear, noGenre)
+	check(base(s.Movies)+" unique ids", "%d distinct movie ids", len(m.Movies))
+	check(base(s.Movies)+" genres", "every movie's genres among the %d of genres.parquet, none twice", len(m.Genres))
 	check(base(s.Movies)+" encoding", "decoded from %s; titles valid UTF-8 without control characters or double-encoding marks", m.Encoding)
 	known := make(map[int32]int, len(m.Movies))
 	for i, mv := range m.Movies {

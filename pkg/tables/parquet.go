@@ -40,8 +40,16 @@ func Write[T any](path string, rows []T) error {
 }
 
 // Read reads every row of the parquet file at path into []T, after checking
-// that the file has each column of T with the same physical type.
-func Read[T any](path string) ([]T, error) {
+// that the file has each column of T with the same physical type. A table
+// without rows is an error (a table that may be empty: ReadMaybeEmpty).
+func Read[T any](path string) ([]T, error) { return read[T](path, false) }
+
+// ReadMaybeEmpty is Read for the tables a dataset may leave without rows:
+// occupations.parquet and tags.parquet without demographics or tags, and
+// genres.parquet when no movie has a genre.
+func ReadMaybeEmpty[T any](path string) ([]T, error) { return read[T](path, true) }
+
+func read[T any](path string, allowEmpty bool) ([]T, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -60,6 +68,9 @@ func Read[T any](path string) ([]T, error) {
 	}
 	n := int(pr.GetNumRows())
 	if n == 0 {
+		if allowEmpty {
+			return []T{}, nil
+		}
 		return nil, fmt.Errorf("read %s: table is empty", path)
 	}
 	// Re-open with the row type so values decode into T.

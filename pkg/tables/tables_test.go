@@ -76,3 +76,17 @@ func TestReadMissingAndNotParquet(t *testing.T) {
 		t.Fatal("got nil error for a missing file")
 	}
 }
+
+func TestReadMaybeEmpty(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "occupations.parquet")
+	if err := Write(path, []Occupation{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read[Occupation](path); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("Read: got %v, want a table-is-empty error", err)
+	}
+	rows, err := ReadMaybeEmpty[Occupation](path)
+	if err != nil || rows == nil || len(rows) != 0 {
+		t.Errorf("ReadMaybeEmpty: got %v %v, want no rows and no error", rows, err)
+	}
+}

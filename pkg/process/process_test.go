@@ -1,4 +1,4 @@
-package main
+package process
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/moviegenie/pipeline/pkg/params"
+	"github.com/moviegenie/pipeline/pkg/process/processtest"
 	"github.com/moviegenie/pipeline/pkg/realdata"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables"
@@ -20,67 +21,37 @@ import (
 
 const coldTitle = "Á köldum klaka (Cold Fever) (1994)"
 
-// tinyRaw is a small raw directory. Users 1-3 rate movies 1, 2, 267 and
-// 1633 (user 1 all at the same second, so the order is by movie id); user
-// 4 rates movies 1 and 5 only. With min_ratings_per_user 3 and
-// min_ratings_per_movie 2, movie 5 goes (one rating), then user 4 (one
-// rating left).
-var tinyRaw = map[string]string{
-	"u.genre":      "unknown|0\nAction|1\nComedy|2\n\n",
-	"u.occupation": "artist\nnone\nwriter\n",
-	"u.user":       "1|24|M|artist|85711\n2|53|F|none|94043\n3|23|M|writer|32067\n4|33|F|artist|T8H1N\n",
-	"u.item": "1|Toy Story (1995)|01-Jan-1995||http://x/toy|0|0|1\n" +
-		"2|GoldenEye (1995)|01-Jan-1995||http://x/ge|0|1|0\n" +
-		"5|Lonely (1990)|||http://x/lonely|0|1|1\n" +
-		"267|unknown||||1|0|0\n" +
-		"1633|\xc1 k\xf6ldum klaka (Cold Fever) (1994) |08-Mar-1996||http://x/cold|0|0|1\n",
-	"u.data": "1\t1633\t4\t881250949\n" +
-		"1\t267\t3\t881250949\n" +
-		"1\t2\t5\t881250949\n" +
-		"1\t1\t2\t881250949\n" +
-		"2\t1\t5\t881250900\n" +
-		"2\t2\t4\t881250910\n" +
-		"2\t267\t1\t881250920\n" +
-		"2\t1633\t3\t881250930\n" +
-		"3\t1633\t4\t881250800\n" +
-		"3\t2\t4\t881250700\n" +
-		"3\t1\t4\t881250600\n" +
-		"3\t267\t4\t881250500\n" +
-		"4\t5\t4\t881250500\n" +
-		"4\t1\t4\t881250400\n",
-}
+var tinyParams = func() Config {
+	c := Defaults()
+	c.MinRatingsPerUser, c.MinRatingsPerMovie = 3, 2
+	return c
+}()
 
-var tinyParams = Params{MinRatingsPerUser: 3, MinRatingsPerMovie: 2, TestSplitRatio: 0.2, Split: "temporal"}
-
-// writeRaw writes tinyRaw, with some files replaced, to a new directory.
+// writeRaw writes the tiny raw directory, with some files replaced.
 func writeRaw(t *testing.T, override map[string]string) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "raw")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, body := range tinyRaw {
-		if o, ok := override[name]; ok {
-			body = o
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return processtest.WriteRaw(t, override)
 }
 
 // newConfig is a run of the stage with params p, given as a full
-// data_processing section.
-func newConfig(raw, out, metrics string, p Params) config {
-	tree := params.FromMap(map[string]any{section: map[string]any{
+// data_processing Section.
+func newConfig(raw, out, metrics string, p Config) config {
+	tree := params.FromMap(map[string]any{Section: map[string]any{
 		"min_ratings_per_user":  p.MinRatingsPerUser,
 		"min_ratings_per_movie": p.MinRatingsPerMovie,
 		"test_split_ratio":      p.TestSplitRatio,
 		"split":                 p.Split,
 	}})
-	return config{Raw: raw, Out: out, Metrics: metrics, Params: p, Tree: tree}
+	return config{Paths{Raw: raw, Out: out, Metrics: metrics}, p, tree}
 }
+
+// config is one run of the stage in a test.
+type config struct {
+	paths Paths
+	cfg   Config
+	tree  *params.Params
+}
+
+func run(c config) error { return Run(c.cfg, c.paths, c.tree) }
 
 func i32(v int32) *int32   { return &v }
 func str(s string) *string { return &s }
@@ -93,7 +64,7 @@ func TestRunTiny(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	movies, err := tables.Read[tables.Movie](filepath.Join(out, moviesFile))
+	movies, err := tables.Read[tables.Movie](filepath.Join(out, MoviesFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +78,7 @@ func TestRunTiny(t *testing.T) {
 		t.Errorf("got movies %+v\nwant %+v", movies, wantMovies)
 	}
 
-	users, err := tables.Read[tables.User](filepath.Join(out, usersFile))
+	users, err := tables.Read[tables.User](filepath.Join(out, UsersFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +91,7 @@ func TestRunTiny(t *testing.T) {
 		t.Errorf("got users %+v, want %+v", users, wantUsers)
 	}
 
-	ratings, err := tables.Read[tables.Rating](filepath.Join(out, ratingsFile))
+	ratings, err := tables.Read[tables.Rating](filepath.Join(out, RatingsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +113,7 @@ func TestRunTiny(t *testing.T) {
 		t.Errorf("got first rating %+v, want rating 2 at 881250949000 ms", r)
 	}
 
-	seqs, err := tables.Read[tables.Sequence](filepath.Join(out, sequencesFile))
+	seqs, err := tables.Read[tables.Sequence](filepath.Join(out, SequencesFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,14 +123,14 @@ func TestRunTiny(t *testing.T) {
 		t.Errorf("got sequences %+v, want 3 with the last %+v", seqs, wantSeq)
 	}
 
-	genres, err := tables.Read[tables.Genre](filepath.Join(out, genresFile))
+	genres, err := tables.Read[tables.Genre](filepath.Join(out, GenresFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []tables.Genre{{GenreID: 0, Name: "unknown"}, {GenreID: 1, Name: "Action"}, {GenreID: 2, Name: "Comedy"}}; !reflect.DeepEqual(genres, want) {
 		t.Errorf("got genres %+v, want %+v", genres, want)
 	}
-	occ, err := tables.Read[tables.Occupation](filepath.Join(out, occupationsFile))
+	occ, err := tables.Read[tables.Occupation](filepath.Join(out, OccupationsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,8 +147,8 @@ func TestRunTiny(t *testing.T) {
 			t.Errorf("got rows[%s] = %d, want %d", name, m.Rows[name], want)
 		}
 	}
-	if len(m.Inputs) != 5 || len(m.Outputs) != 6 {
-		t.Errorf("got %d inputs and %d outputs, want 5 and 6", len(m.Inputs), len(m.Outputs))
+	if len(m.Inputs) != 5 || len(m.Outputs) != len(OutputFiles) {
+		t.Errorf("got %d inputs and %d outputs, want 5 and %d", len(m.Inputs), len(m.Outputs), len(OutputFiles))
 	}
 	kcore := m.Figures["kcore"].(map[string]any)
 	iters := kcore["iterations"].([]any)
@@ -210,7 +181,7 @@ func TestRunLeaveOneOut(t *testing.T) {
 	if err := run(newConfig(raw, out, filepath.Join(out, "m.json"), p)); err != nil {
 		t.Fatal(err)
 	}
-	seqs, err := tables.Read[tables.Sequence](filepath.Join(out, sequencesFile))
+	seqs, err := tables.Read[tables.Sequence](filepath.Join(out, SequencesFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,28 +193,11 @@ func TestRunLeaveOneOut(t *testing.T) {
 }
 
 // snapshot reads every file of dir.
-func snapshot(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = b
-	}
-	return files
-}
-
 func TestRunFailureWritesNothing(t *testing.T) {
 	for _, tc := range []struct {
 		name, file, body, want string
 	}{
-		{"bad rating", "u.data", strings.Replace(tinyRaw["u.data"], "3\t2\t4\t", "3\t2\t9\t", 1), "u.data:10: rating 9: want 1..5"},
+		{"bad rating", "u.data", strings.Replace(processtest.TinyRaw["u.data"], "3\t2\t4\t", "3\t2\t9\t", 1), `u.data:10: rating "9": want a whole number 1..5`},
 		{"k-core empties everything", "u.data", "4\t5\t4\t881250500\n", "k-core left no interactions"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -263,17 +217,17 @@ func TestRunFailureWritesNothing(t *testing.T) {
 // TestRealDeterministic runs the stage twice on ML-100K: the tables must be
 // byte-identical.
 func TestRealDeterministic(t *testing.T) {
-	raw, p := realdata.Dir(t), defaultParams()
+	raw, p := realdata.Dir(t), Defaults()
 	var outs []map[string][]byte
 	for i := range 2 {
 		out := filepath.Join(t.TempDir(), fmt.Sprint("out", i))
 		if err := run(newConfig(raw, out, filepath.Join(t.TempDir(), "m.json"), p)); err != nil {
 			t.Fatal(err)
 		}
-		outs = append(outs, snapshot(t, out))
+		outs = append(outs, processtest.Snapshot(t, out))
 	}
-	if len(outs[0]) != 6 {
-		t.Fatalf("got %d output files, want 6", len(outs[0]))
+	if len(outs[0]) != len(OutputFiles) {
+		t.Fatalf("got %d output files, want %d", len(outs[0]), len(OutputFiles))
 	}
 	for name, b := range outs[0] {
 		if !bytes.Equal(b, outs[1][name]) {
@@ -286,7 +240,7 @@ func TestRealDeterministic(t *testing.T) {
 // k-core, order, split, write six tables and the metrics).
 func BenchmarkRunML100K(b *testing.B) {
 	out := b.TempDir()
-	cfg := newConfig(realdata.Dir(b), out, filepath.Join(out, "m.json"), defaultParams())
+	cfg := newConfig(realdata.Dir(b), out, filepath.Join(out, "m.json"), Defaults())
 	for b.Loop() {
 		if err := run(cfg); err != nil {
 			b.Fatal(err)
@@ -301,24 +255,24 @@ func TestMain(m *testing.M) {
 	if !testing.Verbose() {
 		log.SetOutput(io.Discard)
 	}
-	os.Exit(bin.Run(m))
+	os.Exit(m.Run())
 }
 
 // TestMetricsRecordTheSectionAsGiven: the Makefile compares the params in
-// the metrics with params.yaml, so a partial section must be recorded as
+// the metrics with params.yaml, so a partial Section must be recorded as
 // given, without the defaults filled in.
 func TestMetricsRecordTheSectionAsGiven(t *testing.T) {
 	tree := params.FromMap(map[string]any{
-		section: map[string]any{"min_ratings_per_user": 3, "min_ratings_per_movie": 2},
+		Section: map[string]any{"min_ratings_per_user": 3, "min_ratings_per_movie": 2},
 		"other": map[string]any{"epochs": 3},
 	})
-	p, err := decodeParams(tree)
+	p, err := Decode(tree)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
 	metrics := filepath.Join(out, "m.json")
-	if err := run(config{Raw: writeRaw(t, nil), Out: out, Metrics: metrics, Params: p, Tree: tree}); err != nil {
+	if err := run(config{Paths{Raw: writeRaw(t, nil), Out: out, Metrics: metrics}, p, tree}); err != nil {
 		t.Fatal(err)
 	}
 	m, err := runmetrics.Read(metrics)
@@ -326,8 +280,8 @@ func TestMetricsRecordTheSectionAsGiven(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{"min_ratings_per_user": 3.0, "min_ratings_per_movie": 2.0}
-	if !reflect.DeepEqual(m.Params, want) || m.ParamsHash != tree.Hash(section) {
-		t.Errorf("got params %v hash %s, want %v hash %s", m.Params, m.ParamsHash, want, tree.Hash(section))
+	if !reflect.DeepEqual(m.Params, want) || m.ParamsHash != tree.Hash(Section) {
+		t.Errorf("got params %v hash %s, want %v hash %s", m.Params, m.ParamsHash, want, tree.Hash(Section))
 	}
 	if m.Figures["split"].(map[string]any)["method"] != "temporal" {
 		t.Errorf("got split %v, want the default temporal", m.Figures["split"])

@@ -1,4 +1,4 @@
-package main
+package process
 
 import (
 	"path/filepath"
@@ -18,7 +18,7 @@ import (
 func TestRealOutputsReadByArrow(t *testing.T) {
 	out := t.TempDir()
 	metrics := filepath.Join(out, "process.json")
-	if err := run(newConfig(realdata.Dir(t), out, metrics, defaultParams())); err != nil {
+	if err := run(newConfig(realdata.Dir(t), out, metrics, Defaults())); err != nil {
 		t.Fatal(err)
 	}
 
@@ -33,12 +33,12 @@ func TestRealOutputsReadByArrow(t *testing.T) {
 		rows int64
 		cols []col
 	}{
-		{moviesFile, 1349, []col{{"movie_id", i32.ID(), 0}, {"title", str.ID(), 0}, {"year", i32.ID(), 0}, {"release_date", date.ID(), 0}, {"imdb_url", str.ID(), 0}, {"genres", arrow.LIST, str.ID()}, {"tmdb_id", i32.ID(), 0}}},
-		{usersFile, 941, []col{{"user_id", i32.ID(), 0}, {"age", i32.ID(), 0}, {"gender", str.ID(), 0}, {"occupation", str.ID(), 0}, {"zip_code", str.ID(), 0}}},
-		{ratingsFile, 99249, []col{{"user_id", i32.ID(), 0}, {"movie_id", i32.ID(), 0}, {"rating", arrow.FLOAT32, 0}, {"timestamp", ts, 0}, {"position", i32.ID(), 0}, {"split", str.ID(), 0}}},
-		{sequencesFile, 941, []col{{"user_id", i32.ID(), 0}, {"movie_ids", arrow.LIST, i32.ID()}, {"timestamps", arrow.LIST, ts}, {"ratings", arrow.LIST, arrow.FLOAT32}, {"n_train", i32.ID(), 0}, {"n_val", i32.ID(), 0}, {"n_test", i32.ID(), 0}}},
-		{genresFile, 19, []col{{"genre_id", i32.ID(), 0}, {"name", str.ID(), 0}}},
-		{occupationsFile, 21, []col{{"occupation_id", i32.ID(), 0}, {"name", str.ID(), 0}}},
+		{MoviesFile, 1349, []col{{"movie_id", i32.ID(), 0}, {"title", str.ID(), 0}, {"year", i32.ID(), 0}, {"release_date", date.ID(), 0}, {"imdb_url", str.ID(), 0}, {"genres", arrow.LIST, str.ID()}, {"tmdb_id", i32.ID(), 0}}},
+		{UsersFile, 941, []col{{"user_id", i32.ID(), 0}, {"age", i32.ID(), 0}, {"gender", str.ID(), 0}, {"occupation", str.ID(), 0}, {"zip_code", str.ID(), 0}}},
+		{RatingsFile, 99249, []col{{"user_id", i32.ID(), 0}, {"movie_id", i32.ID(), 0}, {"rating", arrow.FLOAT32, 0}, {"timestamp", ts, 0}, {"position", i32.ID(), 0}, {"split", str.ID(), 0}}},
+		{SequencesFile, 941, []col{{"user_id", i32.ID(), 0}, {"movie_ids", arrow.LIST, i32.ID()}, {"timestamps", arrow.LIST, ts}, {"ratings", arrow.LIST, arrow.FLOAT32}, {"n_train", i32.ID(), 0}, {"n_val", i32.ID(), 0}, {"n_test", i32.ID(), 0}}},
+		{GenresFile, 19, []col{{"genre_id", i32.ID(), 0}, {"name", str.ID(), 0}}},
+		{OccupationsFile, 21, []col{{"occupation_id", i32.ID(), 0}, {"name", str.ID(), 0}}},
 	} {
 		tbl := tablestest.ReadArrow(t, filepath.Join(out, tc.file))
 		if tbl.NumRows() != tc.rows {
@@ -69,7 +69,7 @@ func TestRealOutputsReadByArrow(t *testing.T) {
 		}
 	}
 
-	movies := tablestest.ReadArrow(t, filepath.Join(out, moviesFile))
+	movies := tablestest.ReadArrow(t, filepath.Join(out, MoviesFile))
 	ids := tablestest.Column(t, movies, "movie_id").(*array.Int32)
 	titles := tablestest.Column(t, movies, "title").(*array.String)
 	years := tablestest.Column(t, movies, "year").(*array.Int32)
@@ -100,7 +100,7 @@ func TestRealOutputsReadByArrow(t *testing.T) {
 		t.Errorf("found %d of movies 1 and 543, want both (each has >= 5 ratings)", found)
 	}
 
-	ratings := tablestest.ReadArrow(t, filepath.Join(out, ratingsFile))
+	ratings := tablestest.ReadArrow(t, filepath.Join(out, RatingsFile))
 	split := tablestest.Column(t, ratings, "split").(*array.String)
 	count := map[string]int{}
 	for i := range split.Len() {
