@@ -2,46 +2,87 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/moviegenie/pipeline/pkg/cliapp"
+	"github.com/moviegenie/pipeline/pkg/movielens"
 	"github.com/moviegenie/pipeline/pkg/rawdata"
 )
 
 func init() {
 	register(&cli.Command{
 		Name:  "fetch-data",
-		Usage: "provide the raw MovieLens 100K files in --out, verified against --checksums",
+		Usage: "provide a dataset's raw files in --out, downloaded from GroupLens or copied with --from, verified against checksums/",
+		Description: `Every release is checked against what checksums/ records for it
+(checksums/README.md says where each value comes from): ml-100k file by
+file (SHA-256), the other releases by the MD5 GroupLens publishes for
+its zip, which checks a download but not a copy. A dataset with nothing
+recorded to check against (ml-32m, ml-latest, ml-latest-small, a copy of
+any release but ml-100k, csv) is refused unless --unverified is given.`,
 		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "dataset", Value: movielens.ML100K, Usage: "which dataset (" + fmt.Sprint(movielens.Names()) + ")"},
 			&cli.StringFlag{Name: "out", Value: "data/raw/ml-100k", Usage: "directory the raw files go to"},
-			&cli.StringFlag{Name: "from", Usage: "copy from this existing ml-100k folder instead of downloading"},
-			&cli.StringFlag{Name: "checksums", Value: "checksums/ml-100k.sha256", Usage: "committed SHA-256 sums"},
-			&cli.StringFlag{Name: "url", Value: rawdata.OfficialURL, Usage: "download address"},
+			&cli.StringFlag{Name: "from", Usage: "copy from this existing unpacked folder instead of downloading"},
+			&cli.StringFlag{Name: "checksums", Usage: "per-file SHA-256 sums (default checksums/DATASET.sha256 when it exists)"},
+			&cli.StringFlag{Name: "url", Usage: "download address (default " + rawdata.BaseURL + "DATASET.zip)"},
+			&cli.BoolFlag{Name: "unverified", Usage: "accept a dataset that has no recorded checksum to verify against"},
 		},
 		Action: func(c *cli.Context) error {
-			sums, err := rawdata.ReadSums(c.String("checksums"))
+			f, err := movielens.Lookup(c.String("dataset"))
 			if err != nil {
-				return err
+				return cliapp.Usagef("fetch-data --dataset: %v", err)
+			}
+			r := rawdata.Release{Name: f.Name, Files: f.Files(), ZipDir: f.ZipDir, Unverified: c.Bool("unverified")}
+			sumsPath := c.String("checksums")
+			if sumsPath == "" {
+				if p := filepath.Join("checksums", f.Name+".sha256"); exists(p) {
+					sumsPath = p
+				}
+			}
+			if sumsPath != "" {
+				if r.Sums, err = rawdata.ReadSums(sumsPath); err != nil {
+					return err
+				}
+				r.Files = r.Sums.Names()
+			}
+			if p := filepath.Join("checksums", f.Name+".zip.md5"); exists(p) {
+				if r.ZipMD5, err = rawdata.ReadMD5(p); err != nil {
+					return err
+				}
 			}
 			dir := c.String("out")
 			if from := c.String("from"); from != "" {
-				if err := rawdata.CopyFrom(from, dir, sums); err != nil {
-					return fmt.Errorf("copy MovieLens 100K from %s: %w", from, err)
+				if err := rawdata.CopyRelease(from, dir, r); err != nil {
+					return fmt.Errorf("copy %s from %s: %w", f.Name, from, err)
 				}
-				fmt.Fprintf(c.App.ErrWriter, "pipeline: copied and verified %d files from %s into %s\n", len(sums), from, dir)
+				how := "verified"
+				if r.Sums == nil {
+					how = "NOT verified (--unverified)"
+				}
+				fmt.Fprintf(c.App.ErrWriter, "pipeline: copied %d files of %s from %s into %s, %s\n", len(r.Files), f.Name, from, dir, how)
 				return nil
 			}
-			url := c.String("url")
-			if err := rawdata.Download(c.Context, url, dir, sums); err != nil {
-				return fmt.Errorf(`could not download MovieLens 100K (%v).
-The pipeline needs the raw files in %s, verified against %s. Either
-connect to the network and run make again (it downloads %s), or
-point it at a copy you already have: make all ML100K_DIR=/path/to/ml-100k
-(a folder holding u.data, u.item, u.user, u.genre, u.occupation and README; it
-is checked against the same checksums and copied).`, err, dir, c.String("checksums"), url)
+			if f.Zip == "" {
+				return cliapp.Usagef("fetch-data: dataset %s is your own data: give its folder with --from (make all DATA_DIR=...)", f.Name)
 			}
-			fmt.Fprintf(c.App.ErrWriter, "pipeline: downloaded and verified %d files into %s\n", len(sums), dir)
+			url := c.String("url")
+			if url == "" {
+				url = rawdata.BaseURL + f.Zip
+			}
+			if err := rawdata.DownloadRelease(c.Context, url, dir, r); err != nil {
+				return fmt.Errorf(`could not provide %s (%v).
+The pipeline needs the raw files in %s. Either connect to the network and
+run make again (it downloads %s), or point it at a copy you already have:
+make all DATA_DIR=/path/to/%s (ML100K_DIR=... for ml-100k); it is checked
+against checksums/ where they record the files, and copied.`, f.Name, err, dir, url, f.ZipDir)
+			}
+			fmt.Fprintf(c.App.ErrWriter, "pipeline: downloaded %s, verified, %d files into %s\n", f.Name, len(r.Files), dir)
 			return nil
 		},
 	})
 }
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
