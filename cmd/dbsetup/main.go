@@ -12,7 +12,6 @@ import (
 
 	"github.com/moviegenie/pipeline/pkg/cliapp"
 	"github.com/moviegenie/pipeline/pkg/db"
-	"github.com/moviegenie/pipeline/pkg/runmetrics"
 )
 
 var (
@@ -25,52 +24,41 @@ var (
 	metricsFlag    = &cli.StringFlag{Name: "metrics", Value: "metrics/dbsetup.json", Usage: "metrics file to write"}
 )
 
-func main() {
-	app := cliapp.NewApp("dbsetup", "build the application's SQLite database from the pipeline's outputs")
+func main() { cliapp.Main(newApp()) }
+
+func newApp() *cli.App {
+	app := cliapp.NewApp(db.StageName, "build the application's SQLite database from the pipeline's outputs")
+	app.UsageText = "dbsetup [--processed DIR] [--recs DIR] [--vectors DIR] [--features DIR] [--metrics-dir DIR] [--db FILE] [--metrics FILE] [--params FILE]... [--set KEY=VALUE]..."
 	app.Description = cliapp.Manual(docSource)
 	app.Flags = append(app.Flags, processedFlag, recsFlag, vectorsFlag, featuresFlag, metricsDirFlag, dbFlag, metricsFlag)
 	app.Action = run
-	cliapp.Main(app)
+	return app
 }
 
 func run(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return cliapp.Usagef("unexpected argument %q (dbsetup takes flags only)", c.Args().First())
+	}
+	for _, f := range []*cli.StringFlag{processedFlag, metricsDirFlag, dbFlag, metricsFlag} {
+		if c.String(f.Name) == "" {
+			return cliapp.Usagef("--%s must not be empty", f.Name)
+		}
+	}
 	p, err := cliapp.LoadParams(c)
 	if err != nil {
 		return err
 	}
-	var opt db.Options
-	if err := p.Decode(db.ParamsSection, &opt); err != nil {
-		return err
+	st := &db.Stage{
+		Processed: c.String(processedFlag.Name), Recs: c.String(recsFlag.Name), Vectors: c.String(vectorsFlag.Name),
+		Features: c.String(featuresFlag.Name), MetricsDir: c.String(metricsDirFlag.Name),
+		DB: c.String(dbFlag.Name), Metrics: c.String(metricsFlag.Name), Params: p, Logf: log.Printf,
 	}
-
-	rec := runmetrics.Start("dbsetup")
-	rec.SetParams(p, db.ParamsSection)
-
-	in, err := db.FindInputs(c.String(processedFlag.Name), c.String(recsFlag.Name), c.String(vectorsFlag.Name),
-		c.String(featuresFlag.Name), c.String(metricsDirFlag.Name))
-	if err != nil {
+	if err := p.Decode(db.ParamsSection, &st.Opt); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	path := c.String(dbFlag.Name)
-	res, err := db.Build(ctx, path, in, opt, log.Printf)
-	if err != nil {
-		return err
-	}
-	log.Printf("wrote %s in %.3fs: %d movies, %d users, %d ratings, %d recommendations, %d movie vectors, models %v",
-		path, res.Timings["total"], res.Rows["movies"], res.Rows["users"], res.Rows["ratings"],
-		res.Rows["recommendations"], res.Rows["movie_embeddings"], res.Models)
-
-	rec.Inputs = res.Inputs
-	rec.Rows = res.Rows
-	rec.Checks = res.Checks
-	rec.Figures["seconds"] = res.Timings
-	rec.Figures["models"] = res.Models
-	if err := rec.AddOutput(path); err != nil {
-		return err
-	}
-	return rec.Finish(c.String(metricsFlag.Name))
+	return st.Run(ctx)
 }
 
 // docSource is this package's doc.go, whose package comment is the manual.
