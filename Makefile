@@ -211,7 +211,7 @@ train-twotower.help   := train Two-Tower, evaluate it, write its recommendations
 
 # semantic: the natural-language search index over movies.
 STAGES += semantic
-semantic.cmd     = bin/semantic $(PARAMS_ARGS) build --processed $(PROCESSED) --features $(FEATURES) --out models/semantic.bin --metrics metrics/semantic.json
+semantic.cmd     = bin/semantic $(PARAMS_ARGS) build --processed $(PROCESSED) --features $(FEATURES) --index models/semantic.bin --metrics metrics/semantic.json
 semantic.in     := $(filter $(FEATURES)/%,$(features.out)) $(filter $(PROCESSED)/%,$(process.out))
 semantic.out    := models/semantic.bin metrics/semantic.json
 semantic.code   := bin/semantic

@@ -12,6 +12,7 @@
 package main
 
 import (
+	_ "embed"
 	"sort"
 
 	"github.com/urfave/cli/v2"
@@ -27,7 +28,13 @@ func register(c *cli.Command) { commands = append(commands, c) }
 
 func main() {
 	app := cliapp.NewApp("pipeline", "Make's helper: raw data, param stamps, metrics, plots, report")
+	app.Description = cliapp.Manual(docSource)
 	sort.Slice(commands, func(i, j int) bool { return commands[i].Name < commands[j].Name })
 	app.Commands = commands
 	cliapp.Main(app)
 }
+
+// docSource is this file, whose package comment is the manual.
+//
+//go:embed main.go
+var docSource string

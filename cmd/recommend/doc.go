@@ -29,10 +29,15 @@
 // Movies already in the history are never recommended. Ties in score go to
 // the lower movie id.
 //
-// Output: a table with the columns rank, movie id, title, year, genres and
-// score, or with --json lines such as
+// Output: a table with the columns RANK, MOVIE_ID, TITLE, YEAR, GENRES and
+// SCORE, or with --json one JSON object per line with the same fields (the
+// field names and title form of semantic search):
 //
-//	{"rank":1,"movie_id":50,"title":"Star Wars (1977)","year":1977,"genres":["Action","Adventure"],"score":9.81}
+//	{"rank":1,"movie_id":50,"title":"Star Wars","year":1977,"genres":["Action","Adventure"],"score":9.81}
+//
+// Titles are written as a reader would ("The Godfather", not MovieLens'
+// "Godfather, The (1972)"); the year is its own field. recommend reads no
+// params: it takes no --params or --set.
 //
 // Exit status: 0 success; 2 usage error (no or two query forms, k < 1, an
 // unknown user, a movie id not in the model's catalogue, a malformed list);

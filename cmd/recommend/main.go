@@ -52,6 +52,7 @@ func newApp() *cli.App {
 	app := cliapp.NewApp("recommend", "print a trained model's top movies for a user or a viewing history")
 	app.UsageText = "recommend [--model FILE] (--user ID | --history ID,ID,...) [-k N] [--json] [--processed DIR] [--features DIR]"
 	app.Description = cliapp.Manual(docSource)
+	cliapp.NoParams(app) // nothing here is a param: --params/--set would be ignored
 	app.Flags = append(app.Flags, modelFlag, userFlag, historyFlag, kFlag, jsonFlag, processedFlag, featuresFlag)
 	for _, e := range extensions {
 		app.Flags = append(app.Flags, e.flags...)

@@ -14,6 +14,8 @@ import (
 	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/modelfile"
 	"github.com/moviegenie/pipeline/pkg/params"
+	"github.com/moviegenie/pipeline/pkg/recommend"
+	"github.com/moviegenie/pipeline/pkg/tables"
 	"github.com/moviegenie/pipeline/pkg/testbin"
 )
 
@@ -148,7 +150,7 @@ func TestRecommend(t *testing.T) {
 		{[]string{"--user", "3", "--history", "121"}, 2, "not both"},
 		{[]string{}, 2, "give --user ID or --history IDS"},
 		{[]string{"--user", "3", "--model", bad}, 1, "truncated"},
-		{[]string{"--user", "3", "--model", mystery}, 1, `model kind "mystery" is not known`},
+		{[]string{"--user", "3", "--model", mystery}, 1, `mystery.bin is a "mystery" file, not a model that recommends (kinds: bert4rec, twotower)`},
 		{[]string{"--user", "3", "--model", filepath.Join(dir, "none.bin")}, 1, "no such file"},
 		{[]string{"--user", "3", "--processed", filepath.Join(dir, "none")}, 1, "movies.parquet"},
 	} {
@@ -184,3 +186,26 @@ func TestBinary(t *testing.T) {
 		t.Errorf("unknown user: got exit %d, stderr %q; want exit 2 and a message", r.Code, r.Stderr)
 	}
 }
+
+// TestTitleForm: recommend writes titles as semantic search does ("The
+// Godfather", the year in its own field), with the same table columns.
+func TestTitleForm(t *testing.T) {
+	movies := map[int32]tables.Movie{127: {MovieID: 127, Title: "Godfather, The (1972)", Year: ptr(int32(1972)), Genres: []string{"Crime"}}}
+	items := []recommend.Item{{MovieID: 127, Score: 1.5}}
+	var b strings.Builder
+	if err := writeJSON(&b, items, movies); err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"rank":1,"movie_id":127,"title":"The Godfather","year":1972,"genres":["Crime"],"score":1.5}` + "\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+	b.Reset()
+	if err := writeTable(&b, items, movies); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(b.String(), "RANK  MOVIE_ID  TITLE          YEAR  GENRES  SCORE\n1     127       The Godfather  1972") {
+		t.Errorf("got table %q", b.String())
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/moviegenie/pipeline/pkg/features"
 	"github.com/moviegenie/pipeline/pkg/recommend"
 	"github.com/moviegenie/pipeline/pkg/tables"
 )
@@ -47,7 +48,7 @@ func lines(items []recommend.Item, movies map[int32]tables.Movie) []line {
 		if g == nil {
 			g = []string{}
 		}
-		out[i] = line{Rank: i + 1, MovieID: it.MovieID, Title: m.Title, Year: m.Year, Genres: g, Score: it.Score}
+		out[i] = line{Rank: i + 1, MovieID: it.MovieID, Title: features.CleanTitle(m.Title), Year: m.Year, Genres: g, Score: it.Score}
 	}
 	return out
 }
@@ -66,7 +67,7 @@ func writeJSON(w io.Writer, items []recommend.Item, movies map[int32]tables.Movi
 // writeTable prints an aligned table.
 func writeTable(w io.Writer, items []recommend.Item, movies map[int32]tables.Movie) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RANK\tMOVIE\tTITLE\tYEAR\tGENRES\tSCORE")
+	fmt.Fprintln(tw, "RANK\tMOVIE_ID\tTITLE\tYEAR\tGENRES\tSCORE")
 	for _, l := range lines(items, movies) {
 		year := "-"
 		if l.Year != nil {

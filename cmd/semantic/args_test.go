@@ -24,8 +24,8 @@ func TestHoistFlags(t *testing.T) {
 		{"semantic search godfather --bogus", "semantic search --bogus -- godfather"},
 		{"semantic search -- -k is a word", "semantic search -- -k is a word"},
 		{"semantic search", "semantic search"},
-		{"semantic build --out x.bin", "semantic build --out x.bin"},
-		{"semantic build extra --out x.bin", "semantic build --out x.bin -- extra"},
+		{"semantic build --index x.bin", "semantic build --index x.bin"},
+		{"semantic build extra --index x.bin", "semantic build --index x.bin -- extra"},
 		{"semantic nosuchcommand -k 3", "semantic nosuchcommand -k 3"},
 		{"semantic", "semantic"},
 	}

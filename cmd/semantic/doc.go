@@ -7,7 +7,7 @@
 // Usage:
 //
 //	semantic [--params FILE]... [--set KEY=VALUE]... build [--processed DIR] [--features DIR]
-//	         [--out FILE] [--metrics FILE]
+//	         [--index FILE] [--metrics FILE]
 //	semantic [--params FILE]... [--set KEY=VALUE]... search ["QUERY"] [-k N] [--json]
 //	         [--user ID] [--index FILE] [--model FILE] [--processed DIR] [--features DIR]
 //
@@ -16,7 +16,8 @@
 //	--processed DIR  genres.parquet and ratings.parquet (default data/processed)
 //	--features DIR   movie_features.parquet, text_embeddings.parquet and
 //	                 text_encoder.bin (default data/features)
-//	--out FILE       the index to write (default models/semantic.bin)
+//	--index FILE     the index to write (default models/semantic.bin; the
+//	                 same flag names the index search reads)
 //	--metrics FILE   metrics file, written last (default metrics/semantic.json):
 //	                 index size, build time, vocabulary sizes and the outcome of
 //	                 the quality suite (rank of each title query, matches of each

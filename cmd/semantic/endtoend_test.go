@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/moviegenie/pipeline/pkg/bert4rec"
+	"github.com/moviegenie/pipeline/pkg/recommend"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/semantic/semantictest"
 	"github.com/moviegenie/pipeline/pkg/testbin"
@@ -97,7 +98,7 @@ func TestEndToEndBuild(t *testing.T) {
 		t.Errorf("metrics: stage %q params %v, want the raw params.yaml section", m.Stage, m.Params)
 	}
 	// --set after the command name works like before it.
-	code, _, stderr := w.run("", "build", "--processed", "data/processed", "--features", "data/features", "--out", "other.bin", "--metrics", "other.json", "--set", "semantic_search.neighbours=3")
+	code, _, stderr := w.run("", "build", "--processed", "data/processed", "--features", "data/features", "--index", "other.bin", "--metrics", "other.json", "--set", "semantic_search.neighbours=3")
 	if code != 0 {
 		t.Fatalf("build with --set: exit %d\n%s", code, stderr)
 	}
@@ -119,7 +120,7 @@ func TestEndToEndSearch(t *testing.T) {
 		t.Fatalf("search: exit %d\n%s", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 5 || !strings.HasPrefix(lines[1], "RANK  ID  TITLE") || !strings.Contains(lines[2], "The Godfather ") {
+	if len(lines) != 5 || !strings.HasPrefix(lines[1], "RANK  MOVIE_ID  TITLE") || !strings.Contains(lines[2], "The Godfather ") {
 		t.Errorf("table:\n%s", out)
 	}
 
@@ -189,7 +190,7 @@ func TestEndToEndErrors(t *testing.T) {
 		{"k 0", "", []string{"search", "godfather", "-k", "0"}, 2, "-k 0: want at least 1"},
 		{"k negative", "", []string{"search", "-k", "-5", "godfather"}, 2, "-k -5: want at least 1"},
 		{"k not a number", "", []string{"search", "godfather", "-k", "ten"}, 2, "invalid value"},
-		{"unknown flag", "", []string{"search", "godfather", "--jsn"}, 2, "flag provided but not defined"},
+		{"unknown flag", "", []string{"search", "godfather", "--jsn"}, 2, "unknown flag --jsn"},
 		{"empty stdin", "", []string{"search"}, 2, "no query"},
 		{"blank stdin", "\n \n", []string{"search"}, 2, "no query"},
 		{"bad stdin line", "godfather\n\xff\xfe\n", []string{"search"}, 2, "stdin line 2: query is not valid UTF-8"},
@@ -203,17 +204,21 @@ func TestEndToEndErrors(t *testing.T) {
 		{"unknown param", "", []string{"search", "godfather", "--set", "semantic_search.bogus=1"}, 2, "semantic_search.bogus"},
 		{"build with an argument", "", []string{"build", "extra"}, 2, "unexpected argument"},
 		{"build without inputs", "", []string{"build", "--processed", "nowhere"}, 1, "nowhere/genres.parquet"},
-		{"unknown command", "", []string{"serach", "godfather"}, 2, ""},
+		{"unknown command", "", []string{"serach", "godfather"}, 2, `unknown command "serach"; commands: build, search`},
+		{"no command", "", nil, 2, "no command given; commands: build, search"},
 	}
 	for _, tt := range tests {
 		code, out, stderr := w.run(tt.stdin, tt.args...)
+		if tt.name == "bad stdin line" && !strings.Contains(out, "The Godfather") {
+			t.Errorf("%s: stdout %q, want line 1 answered", tt.name, out)
+		}
 		if code != tt.code {
 			t.Errorf("%s: exit %d, want %d\nstderr: %s", tt.name, code, tt.code, stderr)
 		}
 		if !strings.Contains(stderr, tt.msg) {
 			t.Errorf("%s: stderr %q, want it to say %q", tt.name, stderr, tt.msg)
 		}
-		if tt.code == 2 && tt.stdin == "" && out != "" && tt.name != "unknown command" {
+		if tt.code == 2 && tt.stdin == "" && out != "" {
 			t.Errorf("%s: usage error printed results: %q", tt.name, out)
 		}
 	}
@@ -263,5 +268,24 @@ func TestEndToEndUser(t *testing.T) {
 	code, _, stderr = w.run("", "search", "godfather", "--user", "1", "--model", "models/none.bin")
 	if code != 1 || !strings.Contains(stderr, "models/none.bin does not exist") || !strings.Contains(stderr, "make models/bert4rec.bin") {
 		t.Errorf("missing model: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestBadLineMidBatch: a bad line is reported with its number and the
+// lines after it are still answered; the exit status says one failed.
+func TestBadLineMidBatch(t *testing.T) {
+	w := newWorkdir(t)
+	code, out, stderr := w.run("?!\ngodfather\n", "search", "--json")
+	if code != 2 || !strings.Contains(stderr, "stdin line 1: ") || !strings.Contains(stderr, "1 of 2 stdin queries") || !strings.Contains(out, `"title":"The Godfather"`) {
+		t.Errorf("got exit %d, stdout %q, stderr %q; want exit 2, line 1 reported and line 2 answered", code, out, stderr)
+	}
+}
+
+// TestModelKinds: --user serves every model kind recommend serves.
+func TestModelKinds(t *testing.T) {
+	for _, k := range []string{"bert4rec", "twotower"} {
+		if !slices.Contains(recommend.Kinds(), k) {
+			t.Errorf("model kind %s is not linked in (kinds: %v)", k, recommend.Kinds())
+		}
 	}
 }

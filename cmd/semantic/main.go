@@ -10,6 +10,7 @@ import (
 
 	_ "github.com/moviegenie/pipeline/pkg/bert4rec" // registers the bert4rec model kind for --user
 	"github.com/moviegenie/pipeline/pkg/cliapp"
+	_ "github.com/moviegenie/pipeline/pkg/twotower" // and the twotower kind, as recommend does
 )
 
 func main() {

@@ -112,9 +112,12 @@ func search(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 		return answer(query)
 	}
 
+	// A bad line is reported with its number and the batch goes on; the
+	// exit status says that some failed (2 if every failure was a bad
+	// query, 1 if any other error).
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64<<10), maxLine)
-	n, answered := 0, 0
+	n, answered, badQueries, failed := 0, 0, 0, 0
 	for sc.Scan() {
 		n++
 		line := sc.Text()
@@ -122,21 +125,31 @@ func search(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 			continue
 		}
 		if err := semantic.CheckQuery(line); err != nil {
-			return &cliapp.UsageError{Err: fmt.Errorf("stdin line %d: %w", n, err)}
+			fmt.Fprintf(stderr, "semantic: stdin line %d: %v\n", n, err)
+			badQueries++
+			continue
 		}
 		if answered > 0 && !c.Bool(jsonFlag.Name) {
 			fmt.Fprintln(stdout)
 		}
 		if err := answer(line); err != nil {
-			return fmt.Errorf("stdin line %d: %w", n, err)
+			fmt.Fprintf(stderr, "semantic: stdin line %d: %v\n", n, err)
+			failed++
+			continue
 		}
 		answered++
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return cliapp.Usagef("stdin line %d: longer than %d bytes (a query is at most %d)", n+1, maxLine, semantic.MaxQueryBytes)
+			return cliapp.Usagef("stdin line %d: longer than %d bytes (a query is at most %d); the lines before it were answered", n+1, maxLine, semantic.MaxQueryBytes)
 		}
 		return fmt.Errorf("read stdin: %w", err)
+	}
+	switch {
+	case failed > 0:
+		return fmt.Errorf("%d of %d stdin queries failed (each reported above)", failed+badQueries, failed+badQueries+answered)
+	case badQueries > 0:
+		return cliapp.Usagef("%d of %d stdin queries are not valid queries (each reported above)", badQueries, badQueries+answered)
 	}
 	if answered == 0 {
 		return cliapp.Usagef("no query: stdin has no non-blank line (give a query as an argument, or one per line on stdin)")

@@ -8,6 +8,7 @@ package recommend
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -88,7 +89,7 @@ func Open(kind, modelPath string, paths Paths) (Recommender, error) {
 	open, ok := openers[kind]
 	mu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("model kind %q is not known (known: %v)", kind, Kinds())
+		return nil, fmt.Errorf("%s is a %q file, not a model that recommends (kinds: %s)", modelPath, kind, strings.Join(Kinds(), ", "))
 	}
 	return open(modelPath, paths)
 }

@@ -56,13 +56,13 @@ func WriteTable(w io.Writer, r *Response) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RANK\tID\tTITLE\tYEAR\tGENRES\tSCORE")
+	fmt.Fprintln(tw, "RANK\tMOVIE_ID\tTITLE\tYEAR\tGENRES\tSCORE")
 	for i, x := range r.Results {
 		year := "-"
 		if x.Year != 0 {
 			year = strconv.Itoa(x.Year)
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%.3f\n", i+1, x.MovieID, x.Title, year, strings.Join(x.Genres, "|"), x.Score)
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%.4f\n", i+1, x.MovieID, x.Title, year, strings.Join(x.Genres, "|"), x.Score)
 	}
 	return tw.Flush()
 }

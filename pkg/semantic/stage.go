@@ -15,7 +15,7 @@ const StageName = "semantic"
 // Stage is one run of `semantic build`.
 type Stage struct {
 	Processed, Features string // input directories
-	Out                 string // index file to write
+	Index               string // index file to write
 	Metrics             string // metrics file, written last
 	Params              *params.Params
 	Cfg                 Config
@@ -42,21 +42,21 @@ func (s *Stage) Run() error {
 		return err
 	}
 	buildSeconds := time.Since(t1).Seconds()
-	if err := ix.Save(s.Out); err != nil {
+	if err := ix.Save(s.Index); err != nil {
 		return err
 	}
 	total := time.Since(t0).Seconds()
 	st := ix.Stats()
 	logf("indexed %d movies: %d title words, %d trigrams, %d encoder terms (dim %d), %d co-occurrence pairs from %d train+validation ratings (%d test rows ignored)",
 		st.Movies, st.TitleVocabulary, st.Trigrams, st.EncoderVocabulary, st.EmbeddingDim, st.NeighbourPairs, st.Interactions, st.TestRowsIgnored)
-	logf("read %.2fs, build %.2fs, total with write %.2fs -> %s", readSeconds, buildSeconds, total, s.Out)
+	logf("read %.2fs, build %.2fs, total with write %.2fs -> %s", readSeconds, buildSeconds, total, s.Index)
 
 	for _, p := range InputPaths(s.Processed, s.Features) {
 		if err := run.AddInput(p); err != nil {
 			return err
 		}
 	}
-	if err := run.AddOutput(s.Out); err != nil {
+	if err := run.AddOutput(s.Index); err != nil {
 		return err
 	}
 	q, err := Evaluate(ix, s.Cfg)

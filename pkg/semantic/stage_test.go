@@ -23,12 +23,12 @@ func TestStageRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	st := &Stage{Processed: processed, Features: feats, Out: filepath.Join(dir, "models", "semantic.bin"),
+	st := &Stage{Processed: processed, Features: feats, Index: filepath.Join(dir, "models", "semantic.bin"),
 		Metrics: filepath.Join(dir, "metrics", "semantic.json"), Params: p, Cfg: cfg, Log: &log}
 	if err := st.Run(); err != nil {
 		t.Fatal(err)
 	}
-	ix, err := Load(st.Out)
+	ix, err := Load(st.Index)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestStageRun(t *testing.T) {
 	if m.Stage != StageName || len(m.Params) != 2 || m.ParamsHash != p.Hash(Section) {
 		t.Errorf("metrics stage %q params %v hash %s, want the raw section", m.Stage, m.Params, m.ParamsHash)
 	}
-	if len(m.Inputs) != 5 || len(m.Outputs) != 1 || m.Outputs[0].Path != st.Out {
+	if len(m.Inputs) != 5 || len(m.Outputs) != 1 || m.Outputs[0].Path != st.Index {
 		t.Errorf("metrics inputs %v outputs %v", m.Inputs, m.Outputs)
 	}
 	for _, key := range []string{"index_bytes", "build_seconds", "read_seconds", "index", "quality", "title_rank1"} {
