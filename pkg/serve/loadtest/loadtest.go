@@ -74,6 +74,7 @@ func Run(ctx context.Context, c *http.Client, s Scenario) (Result, error) {
 	if s.Clients < 1 {
 		return Result{}, fmt.Errorf("scenario %s: %d clients: want at least 1", s.Name, s.Clients)
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, s.Duration)
 	defer cancel()
 	var (
@@ -89,9 +90,13 @@ func Run(ctx context.Context, c *http.Client, s Scenario) (Result, error) {
 		during.Add(1)
 		go func() {
 			defer during.Done()
+			// Only the caller's cancellation skips it: on a loaded machine
+			// this goroutine may wake after the scenario's own deadline,
+			// and a reload that silently never ran would pass for one that
+			// failed no request.
 			select {
 			case <-time.After(s.Duration / 2):
-			case <-ctx.Done():
+			case <-parent.Done():
 				return
 			}
 			if err := s.During(); err != nil {
