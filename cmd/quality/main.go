@@ -14,14 +14,15 @@ import (
 )
 
 var (
-	looFlag     = &cli.StringFlag{Name: "loo-params", Value: "params-loo.yaml", Usage: "params `FILE` layered on top for the leave_one_out split"}
-	seedsFlag   = &cli.StringFlag{Name: "seeds", Value: "42,43,44", Usage: "comma-separated `SEEDS`"}
-	modelsFlag  = &cli.StringFlag{Name: "models", Value: "bert4rec,twotower", Usage: "comma-separated `MODELS` (bert4rec, twotower)"}
-	splitsFlag  = &cli.StringFlag{Name: "splits", Value: "temporal,leave_one_out", Usage: "comma-separated `SPLITS` (temporal, leave_one_out)"}
-	binFlag     = &cli.StringFlag{Name: "bin", Value: "bin", Usage: "`DIR` of the stage binaries"}
-	rawFlag     = &cli.StringFlag{Name: "raw", Value: "data/raw/ml-100k", Usage: "raw MovieLens 100K `DIR`"}
-	outFlag     = &cli.StringFlag{Name: "out", Value: "build/quality", Usage: "`DIR` for every split's data and runs"}
-	metricsFlag = &cli.StringFlag{Name: "metrics", Value: "metrics/quality.json", Usage: "metrics `FILE`, written last"}
+	looFlag      = &cli.StringFlag{Name: "loo-params", Value: "params-loo.yaml", Usage: "params `FILE` layered on top for the leave_one_out split"}
+	seedsFlag    = &cli.StringFlag{Name: "seeds", Value: "42,43,44", Usage: "comma-separated `SEEDS`"}
+	modelsFlag   = &cli.StringFlag{Name: "models", Value: "bert4rec,twotower", Usage: "comma-separated `MODELS` (bert4rec, twotower)"}
+	splitsFlag   = &cli.StringFlag{Name: "splits", Value: "temporal,leave_one_out", Usage: "comma-separated `SPLITS` (temporal, leave_one_out)"}
+	binFlag      = &cli.StringFlag{Name: "bin", Value: "bin", Usage: "`DIR` of the stage binaries"}
+	rawFlag      = &cli.StringFlag{Name: "raw", Value: "data/raw/ml-100k", Usage: "raw MovieLens 100K `DIR`"}
+	outFlag      = &cli.StringFlag{Name: "out", Value: "build/quality", Usage: "`DIR` for every split's data and runs"}
+	metricsFlag  = &cli.StringFlag{Name: "metrics", Value: "metrics/quality.json", Usage: "metrics `FILE`, written last"}
+	finishedFlag = &cli.BoolFlag{Name: "finished-only", Usage: "train nothing: summarise the runs already finished with the current binaries, params and data"}
 )
 
 func main() { cliapp.Main(newApp()) }
@@ -30,7 +31,7 @@ func newApp() *cli.App {
 	app := cliapp.NewApp(quality.StageName, "train every model with several seeds under both splits; mean and sd of the metrics")
 	app.UsageText = "quality [--params FILE]... [--set KEY=VALUE]... [--loo-params FILE] [--seeds LIST] [--models LIST] [--splits LIST] [--bin DIR] [--raw DIR] [--out DIR] [--metrics FILE]"
 	app.Description = cliapp.Manual(docSource)
-	app.Flags = append(app.Flags, looFlag, seedsFlag, modelsFlag, splitsFlag, binFlag, rawFlag, outFlag, metricsFlag)
+	app.Flags = append(app.Flags, looFlag, seedsFlag, modelsFlag, splitsFlag, binFlag, rawFlag, outFlag, metricsFlag, finishedFlag)
 	app.Action = func(c *cli.Context) error {
 		if c.NArg() > 0 {
 			return cliapp.Usagef("unexpected argument %q (quality takes flags only)", c.Args().First())
@@ -61,6 +62,7 @@ func planOf(c *cli.Context) (*quality.Plan, error) {
 	p := &quality.Plan{
 		Bin: c.String(binFlag.Name), Raw: c.String(rawFlag.Name), Out: c.String(outFlag.Name),
 		Params: c.StringSlice(cliapp.ParamsFlag.Name), Sets: c.StringSlice(cliapp.SetFlag.Name), Log: os.Stderr,
+		FinishedOnly: c.Bool(finishedFlag.Name),
 	}
 	for _, s := range list(c.String(seedsFlag.Name)) {
 		seed, err := strconv.ParseInt(s, 10, 64)

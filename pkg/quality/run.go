@@ -52,9 +52,17 @@ type Plan struct {
 	Splits []Split
 	Models []Model
 	Seeds  []int64
-	// Log receives the stages' progress and a line per step (nil: none).
+	// Log receives a line per step (nil: none).
 	Log io.Writer
+	// FinishedOnly runs nothing: it summarises the runs an earlier
+	// invocation finished with the current keys and leaves out the rest
+	// (a split whose data is not up to date is left out whole).
+	FinishedOnly bool
 }
+
+// errNotFinished is do's answer, under FinishedOnly, for a step that
+// would have to run.
+var errNotFinished = errors.New("not finished")
 
 // step is one command of the study, skipped when its key is unchanged.
 type step struct {
@@ -76,6 +84,7 @@ func (p *Plan) Run() ([]RunResult, error) {
 		log = io.Discard
 	}
 	var results []RunResult
+splits:
 	for _, sp := range p.Splits {
 		files := append(slices.Clone(p.Params), sp.Params...)
 		sets := append(slices.Clone(sp.Sets), p.Sets...)
@@ -90,7 +99,11 @@ func (p *Plan) Run() ([]RunResult, error) {
 		for _, st := range pre {
 			st.metrics = filepath.Join(st.dir, "metrics.json")
 			st.args = append(st.args, "--metrics", st.metrics)
-			if _, err := p.do(log, st, files, sets); err != nil {
+			_, err := p.do(log, st, files, sets)
+			if errors.Is(err, errNotFinished) {
+				continue splits
+			}
+			if err != nil {
 				return nil, err
 			}
 		}
@@ -107,6 +120,9 @@ func (p *Plan) Run() ([]RunResult, error) {
 				}
 				st.args = append(st.args, "--metrics", st.metrics)
 				reused, err := p.do(log, st, files, append(slices.Clone(sets), fmt.Sprintf("%s.seed=%d", m.Section, seed)))
+				if errors.Is(err, errNotFinished) {
+					continue
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -140,6 +156,10 @@ func (p *Plan) do(log io.Writer, st step, files, sets []string) (bool, error) {
 			fmt.Fprintf(log, "quality: %s: up to date (%s)\n", st.name, st.dir)
 			return true, nil
 		}
+	}
+	if p.FinishedOnly {
+		fmt.Fprintf(log, "quality: %s: not finished, left out\n", st.name)
+		return false, errNotFinished
 	}
 	if err := os.MkdirAll(st.dir, 0o755); err != nil {
 		return false, err

@@ -144,3 +144,30 @@ func TestRunResumes(t *testing.T) {
 		t.Errorf("after the failure: got calls %q, want %q (only the failed run again)", got, want)
 	}
 }
+
+func TestRunFinishedOnly(t *testing.T) {
+	p, calls := testPlan(t)
+	p.FinishedOnly = true
+	res, err := p.Run()
+	if err != nil || len(res) != 0 || len(takeCalls(t, calls)) != 0 {
+		t.Fatalf("nothing finished: got %d results, err %v; want none and no calls", len(res), err)
+	}
+	p.FinishedOnly = false
+	p.Models = p.Models[1:] // twotower only
+	if _, err := p.Run(); err != nil {
+		t.Fatal(err)
+	}
+	takeCalls(t, calls)
+	p.FinishedOnly = true
+	p.Models = []Model{Models["bert4rec"], Models["twotower"]}
+	res, err = p.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := takeCalls(t, calls); len(got) != 0 {
+		t.Errorf("finished only: got calls %v, want none", got)
+	}
+	if len(res) != 2 || res[0].Model != "twotower" || !res[0].Reused || !res[1].Reused {
+		t.Errorf("finished only: got %+v, want the 2 reused twotower runs", res)
+	}
+}
