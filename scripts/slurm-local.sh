@@ -36,7 +36,7 @@ say() { printf 'slurm-local: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 # pid_alive FILE: the process whose id FILE holds is running.
-pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+pid_alive() { [ -s "$1" ] && ps -p "$(cat "$1")" >/dev/null 2>&1; }
 
 # node_state prints the node's state as sinfo reports it (idle, mix, down*, ...).
 node_state() { SLURM_CONF=$CONF timeout 10 sinfo -h -N -n "$NODE" -o '%t' 2>/dev/null | head -n1; }

@@ -44,16 +44,19 @@ trap cleanup EXIT
 if [ -z "${SLURM_CONF:-}" ]; then
   eval "$(scripts/slurm-local.sh env)"
   export SLURM_CONF
-  mkdir -p "$(dirname "$SLURM_CONF")"
-  exec 8>>"$(dirname "$SLURM_CONF")/test-users.lock" 7>>"$(dirname "$SLURM_CONF")/test-start.lock"
-  flock -s 8
-  flock -x 7
-  if ! scripts/slurm-local.sh status >/dev/null 2>&1; then
-    [ "$(id -u)" = 0 ] || skip "no cluster: SLURM_CONF is not set and the local cluster is not running (sudo scripts/slurm-local.sh start)"
-    scripts/slurm-local.sh start 7>&- 8>&- # the daemons must not hold the locks
-    started_cluster=yes
+  if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$(dirname "$SLURM_CONF")"
+    exec 8>>"$(dirname "$SLURM_CONF")/test-users.lock" 7>>"$(dirname "$SLURM_CONF")/test-start.lock"
+    flock -s 8
+    flock -x 7
+    if ! scripts/slurm-local.sh status >/dev/null 2>&1; then
+      scripts/slurm-local.sh start 7>&- 8>&- # the daemons must not hold the locks
+      started_cluster=yes
+    fi
+    flock -u 7
+  elif ! scripts/slurm-local.sh status >/dev/null 2>&1; then
+    skip "no cluster: SLURM_CONF is not set and the local cluster is not running (sudo scripts/slurm-local.sh start)"
   fi
-  flock -u 7
 fi
 if ! sinfo -h >/dev/null; then
   echo "FAIL the cluster of SLURM_CONF=$SLURM_CONF does not answer (sinfo above)"
