@@ -6,6 +6,10 @@ package cpufeat
 // saves the ymm registers: the assembly kernels may run.
 var AVX2FMA = hasAVX2FMA()
 
+// AVX512F is true when, besides AVX2FMA, the CPU has AVX-512 Foundation
+// and the operating system saves the zmm registers and the opmasks.
+var AVX512F = AVX2FMA && hasAVX512F()
+
 // cpuid executes CPUID with the given EAX and ECX.
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
@@ -26,6 +30,14 @@ func hasAVX2FMA() bool {
 	}
 	_, ebx7, _, _ := cpuid(7, 0)
 	return ebx7&(1<<5) != 0 // AVX2
+}
+
+func hasAVX512F() bool {
+	if xcr0, _ := xgetbv(); xcr0&0xe6 != 0xe6 { // + opmask, ZMM0-15 upper halves, ZMM16-31
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<16) != 0 // AVX512F
 }
 
 // purego is false: this build has the assembly.

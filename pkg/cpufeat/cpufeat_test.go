@@ -29,4 +29,7 @@ func TestAgreesWithProcCPUInfo(t *testing.T) {
 	if AVX2FMA != want {
 		t.Errorf("got AVX2FMA %v, /proc/cpuinfo flags avx2 %v fma %v (purego build %v)", AVX2FMA, has["avx2"], has["fma"], purego)
 	}
+	if want512 := want && has["avx512f"]; AVX512F != want512 {
+		t.Errorf("got AVX512F %v, /proc/cpuinfo flag avx512f %v", AVX512F, has["avx512f"])
+	}
 }

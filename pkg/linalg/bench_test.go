@@ -2,7 +2,9 @@ package linalg
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -71,6 +73,43 @@ func BenchmarkSgemm(b *testing.B) {
 				if cpu > 0 {
 					b.ReportMetric(flops/cpu.Seconds()/1e9, "GFLOP/cpu-s")
 				}
+			})
+		}
+	}
+}
+
+// BenchmarkKernels runs the blocked product on one goroutine with each
+// assembly micro-kernel the CPU has (AVX2; AVX-512 where present) on the
+// model shapes, for choosing the default kernel.
+func BenchmarkKernels(b *testing.B) {
+	for _, name := range slices.Sorted(maps.Keys(simdKernels)) {
+		kern := simdKernels[name]
+		for _, s := range benchShapes[:4] {
+			b.Run(name+"/"+s.name, func(b *testing.B) {
+				rng := rand.New(rand.NewPCG(1, uint64(s.m*s.k*s.n)))
+				x := func(n int) []float32 {
+					v := make([]float32, n)
+					for i := range v {
+						v[i] = 2*rng.Float32() - 1
+					}
+					return v
+				}
+				a, bm, c := x(s.m*s.k), x(s.k*s.n), make([]float32, s.m*s.n)
+				lda, ldb := s.k, s.n
+				if s.transA {
+					lda = s.m
+				}
+				if s.transB {
+					ldb = s.k
+				}
+				b.ResetTimer()
+				cpu := -cputime.Process()
+				for range b.N {
+					gemmBlocked(kern, 1, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
+				}
+				cpu += cputime.Process()
+				flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
+				b.ReportMetric(flops/cpu.Seconds()/1e9, "GFLOP/cpu-s")
 			})
 		}
 	}

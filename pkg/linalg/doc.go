@@ -11,8 +11,11 @@
 //     16-column slivers, and a 6×16 micro-kernel multiplies one A sliver by
 //     one B sliver into a tile of C held in registers. On amd64 CPUs with
 //     AVX2 and FMA the micro-kernel is Go assembly (kernel_amd64.s, 12 ymm
-//     accumulators); elsewhere, or with the build tag purego, a portable Go
-//     loop does the same job several times slower. Small products (under
+//     accumulators), on those with AVX-512 its zmm twin (kernel512_amd64.s,
+//     6 accumulators, the same fused multiply-adds per element of C, so the
+//     same bits, and faster: BenchmarkKernels); elsewhere, or with the
+//     build tag purego, a portable Go loop does the same job several times
+//     slower. Small products (under
 //     2^20 multiply-adds, such as the 50×32×50 products of an attention
 //     head) run on the calling goroutine, without goroutines or
 //     allocation, and read their operands in place instead of packing

@@ -42,6 +42,11 @@ var (
 	kernelName             = "generic"
 )
 
+// simdKernels are the assembly micro-kernels this CPU can run, by name
+// (kernel_amd64.go); tests check each against the reference and benchmarks
+// compare them.
+var simdKernels map[string]microKernel
+
 // sgemmGo is the "go" backend.
 func sgemmGo(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	workers := runtime.GOMAXPROCS(0)

@@ -2,6 +2,7 @@ package linalg
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -37,6 +38,13 @@ func impls() []impl {
 		list = append(list,
 			impl{"go/generic/serial", blocked(kernelGeneric, 1)},
 			impl{"go/generic/3workers", blocked(kernelGeneric, 3)})
+	}
+	for _, name := range slices.Sorted(maps.Keys(simdKernels)) {
+		if name != kernelName {
+			list = append(list,
+				impl{"go/" + name + "/serial", blocked(simdKernels[name], 1)},
+				impl{"go/" + name + "/3workers", blocked(simdKernels[name], 3)})
+		}
 	}
 	for _, name := range Available() {
 		b, err := lookup(name)
@@ -455,6 +463,35 @@ func TestEnvBackend(t *testing.T) {
 		}
 		if !tt.warn && lines != 0 {
 			t.Errorf("%s=%q: got stderr %q, want none", EnvBackend, tt.env, stderr.String())
+		}
+	}
+}
+
+// TestSIMDKernelsAgree: every assembly micro-kernel the CPU runs (AVX2,
+// and AVX-512 where present) gives the same bits as the default one, on
+// products with edge tiles, transposes, alpha and beta: the kernel the CPU
+// picks never changes a trained model.
+func TestSIMDKernelsAgree(t *testing.T) {
+	if len(simdKernels) < 2 {
+		t.Skipf("this CPU runs %d assembly kernels (%v): nothing to compare", len(simdKernels), slices.Sorted(maps.Keys(simdKernels)))
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, sh := range []struct{ m, n, k int }{{6, 16, 1}, {7, 17, 5}, {50, 32, 50}, {300, 200, 300}, {13, 300, 700}} {
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}} {
+			p := newProblem(rng, tr[0], tr[1], sh.m, sh.n, sh.k, 3, 0.7, 0.5, false)
+			want := p.run(func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+				gemmBlocked(kernel, 1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			})
+			for name, kern := range simdKernels {
+				got := p.run(func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+					gemmBlocked(kern, 2, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+				})
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s, kernel %s: C[%d] = %v, %s kernel %v", p, name, i, got[i], kernelName, want[i])
+					}
+				}
+			}
 		}
 	}
 }
