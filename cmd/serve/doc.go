@@ -4,7 +4,7 @@
 // Usage:
 //
 //	serve [--params FILE]... [--set KEY=VALUE]... [run] [--addr HOST:PORT] [flags]
-//	serve export [--app-db FILE] [--out FILE]
+//	serve export [--app-db FILE] [--out FILE] [--db FILE]
 //	serve loadtest [--bin FILE] [--out FILE] [--duration D] [flags]
 //
 // run (the default; `make serve`) loads data/moviegenie.db (read-only),
@@ -27,6 +27,9 @@
 // data/raw/app_ratings.csv (--out), atomically, as CSV with the header
 // user_id,movie_id,rating,timestamp (Unix seconds): set the param
 // data_processing.extra_ratings to that path and `make all` trains on them.
+// A movie a user of the data had already rated there is left out (the
+// process stage refuses a rating twice; the pipeline keeps the data's), so
+// it reads --db for the data's ratings.
 //
 // loadtest (`make loadtest`) starts --bin on a free port of 127.0.0.1
 // over copies of the files, runs one bounded scenario per route (at most

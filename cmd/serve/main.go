@@ -13,6 +13,7 @@ import (
 	"github.com/moviegenie/pipeline/pkg/params"
 	"github.com/moviegenie/pipeline/pkg/semantic"
 	"github.com/moviegenie/pipeline/pkg/serve/appstore"
+	"github.com/moviegenie/pipeline/pkg/serve/catalog"
 	"github.com/moviegenie/pipeline/pkg/serve/modelset"
 )
 
@@ -41,7 +42,7 @@ func exportCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "export",
 		Usage: "write the app's ratings as CSV for data_processing.extra_ratings",
-		Flags: []cli.Flag{appDBFlag, out},
+		Flags: []cli.Flag{appDBFlag, out, dbFlag},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return cliapp.Usagef("unexpected argument %q", c.Args().First())
@@ -49,16 +50,33 @@ func exportCommand() *cli.Command {
 			if _, err := os.Stat(c.String(appDBFlag.Name)); err != nil {
 				return fmt.Errorf("app store %s: %w (run the app first: make serve)", c.String(appDBFlag.Name), err)
 			}
+			// The data's own ratings: a movie rated in the data and again
+			// in the app is left out (process refuses a pair twice).
+			cat, err := catalog.Load(c.String(dbFlag.Name))
+			if err != nil {
+				return fmt.Errorf("%w (the export leaves out the movies users rated in the data: build it with make all)", err)
+			}
 			st, err := appstore.Open(c.String(appDBFlag.Name))
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			n, err := st.Export(c.String(out.Name))
+			inData := func(u, m int32) bool {
+				for _, r := range cat.Ratings(u) {
+					if r.MovieID == m {
+						return true
+					}
+				}
+				return false
+			}
+			n, skipped, err := st.Export(c.String(out.Name), inData)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(c.App.Writer, "serve: %d ratings given in the app -> %s\n", n, c.String(out.Name))
+			if skipped > 0 {
+				fmt.Fprintf(c.App.Writer, "serve: %d left out: movies the user had rated in the data (the pipeline keeps the data's rating)\n", skipped)
+			}
 			return nil
 		},
 	}

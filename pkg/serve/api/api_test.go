@@ -292,7 +292,7 @@ func TestBadRequests(t *testing.T) {
 	if users, ratings := st.Counts(); users != 0 || ratings != 0 {
 		t.Errorf("got %d users and %d ratings stored after bad requests, want none", users, ratings)
 	}
-	n, err := st.WriteCSV(io.Discard)
+	n, _, err := st.WriteCSV(io.Discard, nil)
 	if err != nil || n != 0 {
 		t.Errorf("got %d ratings in the store file (%v), want 0", n, err)
 	}

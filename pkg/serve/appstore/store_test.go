@@ -52,9 +52,12 @@ func TestStoreDurableAndExport(t *testing.T) {
 		t.Errorf("got user 944 = %+v, %v after reopening", got, ok)
 	}
 	out := filepath.Join(t.TempDir(), "raw", "app_ratings.csv")
-	n, err := s.Export(out)
+	n, skipped, err := s.Export(out, func(u, m int32) bool { return u == 42 && m == 99 })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if skipped != 0 {
+		t.Errorf("got %d ratings left out, want 0", skipped)
 	}
 	data, err := os.ReadFile(out)
 	if err != nil {
@@ -66,5 +69,12 @@ func TestStoreDurableAndExport(t *testing.T) {
 	}
 	if es, _ := os.ReadDir(filepath.Dir(out)); len(es) != 1 || strings.Contains(es[0].Name(), "tmp") {
 		t.Errorf("got %v in the export directory, want only the CSV", es)
+	}
+	// A movie the user rated in the data is left out (process refuses a
+	// pair twice).
+	var b strings.Builder
+	n, skipped, err = s.WriteCSV(&b, func(u, m int32) bool { return u == 42 && m == 50 })
+	if err != nil || n != 2 || skipped != 1 || strings.Contains(b.String(), "42,50,") {
+		t.Errorf("got %d written, %d left out (%v):\n%s\nwant 2 and 1, without 42,50", n, skipped, err, b.String())
 	}
 }
