@@ -24,6 +24,10 @@ MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 
 #? Variables (set on the command line: make all ML100K_DIR=../shared/data/ml-100k)
 #?   ML100K_DIR       use this existing MovieLens 100K copy instead of downloading
+#?   DATASET          ml-100k (default), ml-1m, ml-10m, ml-20m, ml-25m, ml-32m, ml-latest-small,
+#?                    ml-latest or csv (your own data): sets data_processing.dataset
+#?   DATA_DIR         use this existing unpacked copy of DATASET instead of downloading
+#?   UNVERIFIED       1: accept raw data with no recorded checksum (checksums/README.md)
 #?   PARAMS           params file (default params.yaml)
 #?   PARAMS_OVERRIDE  a second params file layered on top, key by key
 #?   SET              single overrides, e.g. SET='model_training.bert4rec.epochs=5'
@@ -36,6 +40,9 @@ MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 #?                    (README "Running on a cluster"); then also SLURM_PARTITION, SLURM_ACCOUNT,
 #?                    SRUN_FLAGS (more srun options), SLURM_LATENCY_WAIT (seconds, default 30)
 ML100K_DIR ?=
+DATASET ?= ml-100k
+DATA_DIR ?=
+UNVERIFIED ?=
 PARAMS ?= params.yaml
 PARAMS_OVERRIDE ?=
 SET ?=
@@ -58,7 +65,7 @@ export MOVIEGENIE_BLAS := $(BLAS)
 BLAS_TAGS := $(shell scripts/blas-tags.sh 2>/dev/null)
 GOBUILD := $(GO) build -trimpath $(if $(BLAS_TAGS),-tags '$(BLAS_TAGS)')
 
-PARAMS_ARGS := $(strip --params $(PARAMS) $(if $(PARAMS_OVERRIDE),--params $(PARAMS_OVERRIDE)) $(foreach s,$(SET),--set $(s)))
+PARAMS_ARGS := $(strip --params $(PARAMS) $(if $(PARAMS_OVERRIDE),--params $(PARAMS_OVERRIDE)) $(if $(filter-out ml-100k,$(DATASET)),--set data_processing.dataset=$(DATASET)) $(foreach s,$(SET),--set $(s)))
 
 # Every stage recipe runs with these exported (the values of its
 # declaration); everything else (Go builds, helper targets) sees them empty.
@@ -144,20 +151,26 @@ bin/%: STAGE_OUTPUTS :=
 #   NAME.help  := ...         its line in make help
 # docs/stages.md "Adding a stage" walks through a Go and a shell stage.
 
-# data: the raw MovieLens files, downloaded or copied from ML100K_DIR,
-# verified against checksums/ml-100k.sha256. RAW is everything process reads.
-RAW_DIR := data/raw/ml-100k
-RAW := $(addprefix $(RAW_DIR)/,u.data u.item u.user u.genre u.occupation README)
+# data: the raw files of DATASET, downloaded or copied from DATA_DIR (or
+# ML100K_DIR), verified against checksums/ (fetch-data refuses a dataset
+# with nothing recorded unless UNVERIFIED=1). RAW is everything process reads.
+RAW_DIR := data/raw/$(DATASET)
+RAW_FILES.ml-100k := u.data u.item u.user u.genre u.occupation README
+RAW_FILES.ml-1m := ratings.dat movies.dat users.dat
+RAW_FILES.ml-10m := ratings.dat movies.dat tags.dat
+RAW_FILES.csv := ratings.csv movies.csv $(if $(wildcard $(DATA_DIR)/users.csv),users.csv)
+RAW_SRC := $(or $(DATA_DIR),$(if $(filter ml-100k,$(DATASET)),$(ML100K_DIR)))
+RAW := $(addprefix $(RAW_DIR)/,$(if $(filter ml-100k ml-1m ml-10m csv,$(DATASET)),$(RAW_FILES.$(DATASET)),ratings.csv movies.csv tags.csv links.csv))
 STAGES += data
-data.cmd     = bin/pipeline fetch-data --out $(RAW_DIR) --checksums checksums/ml-100k.sha256 $(if $(ML100K_DIR),--from '$(ML100K_DIR)')
-data.in     := checksums/ml-100k.sha256
+data.cmd     = bin/pipeline fetch-data --dataset $(DATASET) --out $(RAW_DIR) $(if $(RAW_SRC),--from '$(RAW_SRC)') $(if $(UNVERIFIED),--unverified)
+data.in     := $(wildcard checksums/$(DATASET).sha256 checksums/$(DATASET).zip.md5)
 data.out    := $(RAW)
 data.code   :=
 data.params :=
 data.cpus   := 1
 data.mem    := 1G
 data.time   := 00:10:00
-data.help   := the raw MovieLens 100K files, verified
+data.help   := the raw files of DATASET (default ml-100k), verified
 
 # process: typed parquet tables, k-core filter, train/validation/test split.
 PROCESSED := data/processed

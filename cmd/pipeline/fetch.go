@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -54,6 +55,9 @@ any release but ml-100k, csv) is refused unless --unverified is given.`,
 				}
 			}
 			dir := c.String("out")
+			if from := c.String("from"); from != "" && f.Syntax == movielens.SyntaxOwn && !exists(filepath.Join(from, f.Users)) {
+				r.Files = slices.DeleteFunc(r.Files, func(n string) bool { return n == f.Users }) // users.csv is optional
+			}
 			if from := c.String("from"); from != "" {
 				if err := rawdata.CopyRelease(from, dir, r); err != nil {
 					return fmt.Errorf("copy %s from %s: %w", f.Name, from, err)

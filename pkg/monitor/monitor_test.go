@@ -243,3 +243,12 @@ func TestFailedChecksNote(t *testing.T) {
 		t.Errorf("got markdown\n%s\nwant it to contain %q", md.String(), want)
 	}
 }
+
+// TestStageTableNamesDataset: the stage table says which dataset process
+// read, from its metrics.
+func TestStageTableNamesDataset(t *testing.T) {
+	s := &Snapshot{Stages: []*Stage{{Name: "process", File: &runmetrics.File{Stage: "process", Figures: map[string]any{"dataset": "ml-25m"}}}}}
+	if got := StageTable(s).Title; got != "Stages, dataset ml-25m" {
+		t.Errorf("got title %q, want it to name the dataset", got)
+	}
+}

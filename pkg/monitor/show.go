@@ -19,10 +19,23 @@ var ModelMetrics = []string{"recall@10", "ndcg@10", "hit@10", "mrr@10", "next_hi
 // Baseline is the model every other one is read against.
 const Baseline = "popularity"
 
+// datasetNote names the dataset the process stage read (its metrics'
+// figures.dataset), so that a table says which data its figures are from.
+func datasetNote(s *Snapshot) string {
+	for _, st := range s.Stages {
+		if st.OK() && st.Name == "process" {
+			if d, ok := st.File.Figures["dataset"].(string); ok && d != "" {
+				return ", dataset " + d
+			}
+		}
+	}
+	return ""
+}
+
 // StageTable has one row per stage: costs, params hash, checks and status.
 func StageTable(s *Snapshot) *Table {
 	t := &Table{
-		Title:  "Stages",
+		Title:  "Stages" + datasetNote(s),
 		Header: []string{"stage", "wall", "cpu", "peak mem", "params", "checks", "finished (UTC)", "status"},
 		Right:  []bool{false, true, true, true, false, false, false, false},
 	}
