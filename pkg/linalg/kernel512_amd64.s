@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "kernel_amd64.h"
 
 // kernel6x16avx512 is kernel6x16 (kernel_amd64.s) with one 16-float zmm
 // register per row of the tile instead of two ymm: the same fused
@@ -37,20 +38,7 @@
 
 // func kernel6x16avx512(k int, a *float32, ars, acs int, b *float32, brs int, c *float32, ldc int, alpha, beta float32)
 TEXT ·kernel6x16avx512(SB), NOSPLIT, $0-72
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ ars+16(FP), R9
-	SHLQ $2, R9
-	LEAQ (R9)(R9*2), R10
-	LEAQ (R9)(R9*4), R11
-	MOVQ acs+24(FP), R12
-	SHLQ $2, R12
-	MOVQ b+32(FP), DI
-	MOVQ brs+40(FP), R13
-	SHLQ $2, R13
-	MOVQ c+48(FP), DX
-	MOVQ ldc+56(FP), R8
-	SHLQ $2, R8
+	KERNEL_ARGS
 
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -59,9 +47,6 @@ TEXT ·kernel6x16avx512(SB), NOSPLIT, $0-72
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
 
-	MOVQ  CX, BX
-	SHRQ  $2, BX
-	ANDQ  $3, CX
 	TESTQ BX, BX
 	JZ    tail
 

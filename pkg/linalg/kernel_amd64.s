@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "kernel_amd64.h"
 
 // One step of k: tile += a[0:6] (each broadcast) * b[0:16], then SI and
 // DI move on to the next column of the A sliver and row of the B sliver.
@@ -48,20 +49,7 @@
 
 // func kernel6x16(k int, a *float32, ars, acs int, b *float32, brs int, c *float32, ldc int, alpha, beta float32)
 TEXT ·kernel6x16(SB), NOSPLIT, $0-72
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ ars+16(FP), R9
-	SHLQ $2, R9
-	LEAQ (R9)(R9*2), R10
-	LEAQ (R9)(R9*4), R11
-	MOVQ acs+24(FP), R12
-	SHLQ $2, R12
-	MOVQ b+32(FP), DI
-	MOVQ brs+40(FP), R13
-	SHLQ $2, R13
-	MOVQ c+48(FP), DX
-	MOVQ ldc+56(FP), R8
-	SHLQ $2, R8
+	KERNEL_ARGS
 
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -76,9 +64,6 @@ TEXT ·kernel6x16(SB), NOSPLIT, $0-72
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
 
-	MOVQ  CX, BX
-	SHRQ  $2, BX
-	ANDQ  $3, CX
 	TESTQ BX, BX
 	JZ    tail
 
