@@ -200,9 +200,9 @@ features.help   := features, text embeddings and the models' training inputs
 
 # train-bert4rec: the sequential model, its top-100 per user.
 STAGES += train-bert4rec
-train-bert4rec.cmd     = bin/train-bert4rec $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model models/bert4rec.bin --recs data/recs/bert4rec.parquet --metrics metrics/bert4rec.json
+train-bert4rec.cmd     = bin/train-bert4rec $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model models/bert4rec.bin --recs data/recs/bert4rec.parquet --metrics metrics/train-bert4rec.json
 train-bert4rec.in     := $(filter $(FEATURES)/%,$(features.out)) $(PROCESSED)/sequences.parquet
-train-bert4rec.out    := models/bert4rec.bin data/recs/bert4rec.parquet metrics/bert4rec.json
+train-bert4rec.out    := models/bert4rec.bin data/recs/bert4rec.parquet metrics/train-bert4rec.json
 train-bert4rec.code   := bin/train-bert4rec
 train-bert4rec.params := model_training.bert4rec
 train-bert4rec.cpus   := 2
@@ -212,9 +212,9 @@ train-bert4rec.help   := train BERT4Rec, evaluate it, write its recommendations
 
 # train-twotower: the retrieval model, its recommendations and vectors.
 STAGES += train-twotower
-train-twotower.cmd     = bin/train-twotower $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model models/twotower.bin --recs data/recs/twotower.parquet --vectors data/vectors --metrics metrics/twotower.json
+train-twotower.cmd     = bin/train-twotower $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model models/twotower.bin --recs data/recs/twotower.parquet --vectors data/vectors --metrics metrics/train-twotower.json
 train-twotower.in     := $(filter $(FEATURES)/%,$(features.out)) $(PROCESSED)/sequences.parquet
-train-twotower.out    := models/twotower.bin data/recs/twotower.parquet data/vectors/twotower_movies.parquet data/vectors/twotower_users.parquet metrics/twotower.json
+train-twotower.out    := models/twotower.bin data/recs/twotower.parquet data/vectors/twotower_movies.parquet data/vectors/twotower_users.parquet metrics/train-twotower.json
 train-twotower.code   := bin/train-twotower
 train-twotower.params := model_training.two_tower
 train-twotower.cpus   := 2

@@ -54,7 +54,7 @@ func TestMetricsCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("got exit %d (%s), want 0", code, errOut)
 	}
-	for _, s := range []string{"Stages\n", "semantic", "missing", "Models, test split", "bert4rec    bert4rec", "+48.6%", "Training", "Rows"} {
+	for _, s := range []string{"Stages\n", "semantic", "missing", "Models, test split", "bert4rec    train-bert4rec", "+48.6%", "Training", "Rows"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
@@ -94,7 +94,7 @@ func TestRunsAndDiffCommands(t *testing.T) {
 	name := entries[0].Name()
 
 	// A new run of bert4rec: learning rate and ndcg@10 change.
-	path := filepath.Join(dir, "bert4rec.json")
+	path := filepath.Join(dir, "train-bert4rec.json")
 	data, _ := os.ReadFile(path)
 	data = bytes.Replace(data, []byte(`"learning_rate": 0.001`), []byte(`"learning_rate": 0.002`), 1)
 	data = bytes.Replace(data, []byte(`"ndcg@10": 0.1294`), []byte(`"ndcg@10": 0.1553`), 1)
@@ -161,7 +161,7 @@ func TestReportCommand(t *testing.T) {
 	if strings.TrimSpace(stdout) != filepath.Join(out, "index.md") {
 		t.Errorf("got stdout %q, want the report's path", stdout)
 	}
-	for _, f := range []string{"index.md", "models.png", "curve_bert4rec.png", "curve_twotower.png"} {
+	for _, f := range []string{"index.md", "models.png", "curve_train-bert4rec.png", "curve_train-twotower.png"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}

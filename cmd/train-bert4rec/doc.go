@@ -15,7 +15,7 @@
 //	                 bert4rec_windows .parquet (default data/features)
 //	--model FILE     model file to write (default models/bert4rec.bin)
 //	--recs FILE      top-100 recommendations per user (default data/recs/bert4rec.parquet)
-//	--metrics FILE   metrics file, written last (default metrics/bert4rec.json)
+//	--metrics FILE   metrics file, written last (default metrics/train-bert4rec.json)
 //	--params FILE    params file; repeat to layer files (default params.yaml)
 //	--set KEY=VALUE  override one param (repeatable), for example
 //	                 --set model_training.bert4rec.epochs=5
@@ -107,7 +107,7 @@
 //     validation (the last max_len-1 items, then [MASK]), all movies
 //     scored, train+validation movies excluded, top 100 per user.
 //  4. Writes models/bert4rec.bin (pkg/modelfile, kind "bert4rec"),
-//     data/recs/bert4rec.parquet, then metrics/bert4rec.json: the per-epoch
+//     data/recs/bert4rec.parquet, then metrics/train-bert4rec.json: the per-epoch
 //     curve, the test metrics at K = 10, 50, 100 of bert4rec beside the
 //     popularity and ItemKNN baselines on the same split, the best epoch,
 //     seconds per epoch, peak memory and the BLAS backend.

@@ -15,7 +15,7 @@ var (
 	featuresFlag  = &cli.StringFlag{Name: "features", Value: "data/features", Usage: "`DIR` holding movie_features, train_sequences and bert4rec_windows .parquet"}
 	modelFlag     = &cli.StringFlag{Name: "model", Value: "models/bert4rec.bin", Usage: "model `FILE` to write"}
 	recsFlag      = &cli.StringFlag{Name: "recs", Value: "data/recs/bert4rec.parquet", Usage: "recommendations `FILE` to write (top 100 per user)"}
-	metricsFlag   = &cli.StringFlag{Name: "metrics", Value: "metrics/bert4rec.json", Usage: "metrics `FILE`, written last"}
+	metricsFlag   = &cli.StringFlag{Name: "metrics", Value: "metrics/train-bert4rec.json", Usage: "metrics `FILE`, written last"}
 )
 
 func main() { cliapp.Main(newApp()) }

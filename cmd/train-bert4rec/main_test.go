@@ -33,7 +33,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := []string{"--params", "params.yaml", "--processed", "processed", "--features", "features",
-		"--model", "models/bert4rec.bin", "--recs", "data/recs/bert4rec.parquet", "--metrics", "metrics/bert4rec.json"}
+		"--model", "models/bert4rec.bin", "--recs", "data/recs/bert4rec.parquet", "--metrics", "metrics/train-bert4rec.json"}
 	code, stderr := runBinary(t, dir, args...)
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, stderr)
@@ -54,7 +54,7 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := runmetrics.Read(filepath.Join(dir, "metrics/bert4rec.json"))
+	f, err := runmetrics.Read(filepath.Join(dir, "metrics/train-bert4rec.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestEndToEnd(t *testing.T) {
 		if code != c.code || !strings.Contains(stderr, c.msg) || !strings.HasPrefix(stderr, "train-bert4rec: ") {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d naming %q", c.extra, code, stderr, c.code, c.msg)
 		}
-		if _, err := os.Stat(filepath.Join(dir, "metrics/bert4rec.json")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, "metrics/train-bert4rec.json")); err == nil {
 			t.Errorf("%v: a failed run wrote the metrics file", c.extra)
 		}
 	}

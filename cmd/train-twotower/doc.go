@@ -19,7 +19,7 @@
 //	--recs FILE      top-100 recommendations per user (default data/recs/twotower.parquet)
 //	--vectors DIR    where twotower_movies.parquet and twotower_users.parquet go
 //	                 (default data/vectors)
-//	--metrics FILE   metrics file, written last (default metrics/twotower.json)
+//	--metrics FILE   metrics file, written last (default metrics/train-twotower.json)
 //	--params FILE    params file; repeat to layer files (default params.yaml)
 //	--set KEY=VALUE  override one param (repeatable), for example
 //	                 --set model_training.two_tower.epochs=5
@@ -114,7 +114,7 @@
 //     ItemKNN baselines.
 //  4. Writes models/twotower.bin (pkg/modelfile, kind "twotower"),
 //     data/vectors/twotower_{movies,users}.parquet, data/recs/twotower.parquet,
-//     then metrics/twotower.json: the per-epoch curve, test metrics at
+//     then metrics/train-twotower.json: the per-epoch curve, test metrics at
 //     K = 10, 50, 100 of twotower, popularity and itemknn, the cold-start
 //     figures, the best epoch, seconds per epoch, peak memory and the BLAS
 //     backend.

@@ -16,7 +16,7 @@ var (
 	modelFlag     = &cli.StringFlag{Name: "model", Value: "models/twotower.bin", Usage: "model `FILE` to write"}
 	recsFlag      = &cli.StringFlag{Name: "recs", Value: "data/recs/twotower.parquet", Usage: "recommendations `FILE` to write (top 100 per user)"}
 	vectorsFlag   = &cli.StringFlag{Name: "vectors", Value: "data/vectors", Usage: "`DIR` for twotower_movies.parquet and twotower_users.parquet"}
-	metricsFlag   = &cli.StringFlag{Name: "metrics", Value: "metrics/twotower.json", Usage: "metrics `FILE`, written last"}
+	metricsFlag   = &cli.StringFlag{Name: "metrics", Value: "metrics/train-twotower.json", Usage: "metrics `FILE`, written last"}
 )
 
 func main() { cliapp.Main(newApp()) }

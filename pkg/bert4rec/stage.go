@@ -27,7 +27,7 @@ type Stage struct {
 	Features  string // data/features (movie_features, train_sequences, bert4rec_windows)
 	Model     string // models/bert4rec.bin
 	Recs      string // data/recs/bert4rec.parquet
-	Metrics   string // metrics/bert4rec.json
+	Metrics   string // metrics/train-bert4rec.json
 
 	Params *params.Params // the whole tree; its Section is recorded in the metrics
 	Cfg    Config         // DecodeConfig(Params)

@@ -318,6 +318,9 @@ func TestBadInputLeavesOldDatabase(t *testing.T) {
 		{"malformed metrics file", nil, func(root string) {
 			os.WriteFile(filepath.Join(root, "metrics", "process.json"), []byte("{"), 0o644)
 		}, []string{"process.json", "malformed metrics file"}},
+		{"metrics file with a stage of the wrong type", nil, func(root string) {
+			os.WriteFile(filepath.Join(root, "metrics", "process.json"), []byte(`{"stage": "process", "rows": "many"}`), 0o644)
+		}, []string{"process.json", "malformed metrics file"}},
 		{"wrong table in place of ratings", nil, func(root string) {
 			data, _ := os.ReadFile(filepath.Join(root, "processed", "users.parquet"))
 			os.WriteFile(filepath.Join(root, "processed", "ratings.parquet"), data, 0o644)
@@ -507,5 +510,23 @@ func TestOddPath(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 || entries[0].Name() != "movie?genie%20.db" {
 		t.Errorf("got %v, want only movie?genie%%20.db", entries)
+	}
+}
+
+// A custom stage's metrics file of its own shape is left out of
+// pipeline_runs instead of failing the build.
+func TestBuildForeignMetrics(t *testing.T) {
+	root := t.TempDir()
+	in := smallFixture().write(t, root)
+	for name, content := range map[string]string{"top.json": `{"rows": 12, "note": "a custom stage"}`, "list.json": `[1, 2]`} {
+		p := filepath.Join(root, "metrics", name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		in.Metrics = append(in.Metrics, p)
+	}
+	_, res := build(t, in)
+	if got, want := res.Rows["pipeline_runs"], int64(2); got != want {
+		t.Errorf("pipeline_runs rows: got %d, want %d (custom files skipped)", got, want)
 	}
 }

@@ -3,6 +3,7 @@ package db
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 )
@@ -16,6 +17,25 @@ type runMetrics struct {
 	Rows   map[string]int64              `json:"rows"`
 	Models map[string]map[string]float64 `json:"models"`
 	Checks []runmetrics.Check            `json:"checks"`
+}
+
+// foreignMetrics reports whether path holds well-formed JSON that is not a
+// pipeline metrics file: a custom stage's own figures (any JSON without a
+// "stage" string). Those are left out of pipeline_runs; damaged files (bad
+// JSON) still fail the build.
+func foreignMetrics(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil || !json.Valid(data) {
+		return false
+	}
+	var head struct {
+		Stage any `json:"stage"`
+	}
+	if json.Unmarshal(data, &head) != nil {
+		return true // JSON, but not an object
+	}
+	s, ok := head.Stage.(string)
+	return !ok || s == ""
 }
 
 // loadRuns fills pipeline_runs from the metrics files, then links each
@@ -32,6 +52,10 @@ func (b *builder) loadRuns(files []string) error {
 	defer stmt.Close()
 	seen := map[string]string{}
 	for _, path := range files {
+		if foreignMetrics(path) {
+			b.logf("%s is not a pipeline metrics file (no \"stage\" field): not loaded into pipeline_runs", path)
+			continue
+		}
 		f, err := runmetrics.Read(path)
 		if err != nil {
 			return fmt.Errorf("read metrics: %w", err) // Read names the file

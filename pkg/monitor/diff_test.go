@@ -64,7 +64,7 @@ func find(t *testing.T, changes []Change, stage, kind, key string) Change {
 
 func TestDiffParamsAndMetrics(t *testing.T) {
 	old := snapOf(t, "old", map[string]*runmetrics.File{
-		"bert4rec": {
+		"train-bert4rec": {
 			Stage:  "train-bert4rec",
 			Params: map[string]any{"learning_rate": 0.001, "epochs": 50.0, "dropout": 0.1, "optimizer": map[string]any{"beta1": 0.9, "name": "adam"}, "layers": []any{1.0, 2.0}},
 			Models: map[string]map[string]float64{"bert4rec": {"ndcg@10": 0.10, "recall@10": 0.2}},
@@ -74,7 +74,7 @@ func TestDiffParamsAndMetrics(t *testing.T) {
 		},
 	})
 	newer := snapOf(t, "new", map[string]*runmetrics.File{
-		"bert4rec": {
+		"train-bert4rec": {
 			Stage:  "train-bert4rec",
 			Params: map[string]any{"learning_rate": 0.002, "epochs": 50.0, "seed": 7.0, "optimizer": map[string]any{"beta1": 0.95, "name": "adamw"}, "layers": []any{1.0, 2.0}},
 			Models: map[string]map[string]float64{"bert4rec": {"ndcg@10": 0.12, "recall@10": 0.2}},
@@ -82,28 +82,28 @@ func TestDiffParamsAndMetrics(t *testing.T) {
 			Checks: []runmetrics.Check{{Name: "finite loss", Passed: false}},
 			Curve:  []runmetrics.Epoch{{Epoch: 1, TrainLoss: 7}},
 		},
-		"twotower": {Stage: "train-twotower", Params: map[string]any{"epochs": 10.0}, Models: map[string]map[string]float64{"twotower": {"ndcg@10": 0.11}}},
+		"train-twotower": {Stage: "train-twotower", Params: map[string]any{"epochs": 10.0}, Models: map[string]map[string]float64{"twotower": {"ndcg@10": 0.11}}},
 	})
 	changes := Diff(old, newer)
 	for _, tc := range []struct {
 		stage, kind, key, status, old, new, delta, pct string
 	}{
-		{"bert4rec", KindParam, "learning_rate", "changed", "0.001", "0.002", "+0.001", "+100.0%"},
-		{"bert4rec", KindParam, "epochs", "unchanged", "50", "50", "+0", "+0.0%"},
-		{"bert4rec", KindParam, "dropout", "removed", "0.1", "-", "", ""},
-		{"bert4rec", KindParam, "seed", "added", "-", "7", "", ""},
-		{"bert4rec", KindParam, "optimizer.beta1", "changed", "0.9", "0.95", "+0.05", "+5.6%"},
-		{"bert4rec", KindParam, "optimizer.name", "changed", "adam", "adamw", "", ""},
-		{"bert4rec", KindParam, "layers", "unchanged", "[1,2]", "[1,2]", "", ""},
-		{"bert4rec", KindMetric, "models.bert4rec.ndcg@10", "changed", "0.1", "0.12", "+0.02", "+20.0%"},
-		{"bert4rec", KindMetric, "models.bert4rec.recall@10", "unchanged", "0.2", "0.2", "+0", "+0.0%"},
-		{"bert4rec", KindMetric, "rows.recs", "unchanged", "94300", "94300", "+0", "+0.0%"},
-		{"bert4rec", KindMetric, "checks.finite loss", "changed", "passed", "FAILED", "", ""},
-		{"bert4rec", KindMetric, "curve.epochs", "changed", "2", "1", "-1", "-50.0%"},
-		{"bert4rec", KindMetric, "file", "unchanged", "ok", "ok", "", ""},
-		{"twotower", KindMetric, "file", "changed", "missing", "ok", "", ""},
-		{"twotower", KindMetric, "models.twotower.ndcg@10", "added", "-", "0.11", "", ""},
-		{"twotower", KindParam, "epochs", "added", "-", "10", "", ""},
+		{"train-bert4rec", KindParam, "learning_rate", "changed", "0.001", "0.002", "+0.001", "+100.0%"},
+		{"train-bert4rec", KindParam, "epochs", "unchanged", "50", "50", "+0", "+0.0%"},
+		{"train-bert4rec", KindParam, "dropout", "removed", "0.1", "-", "", ""},
+		{"train-bert4rec", KindParam, "seed", "added", "-", "7", "", ""},
+		{"train-bert4rec", KindParam, "optimizer.beta1", "changed", "0.9", "0.95", "+0.05", "+5.6%"},
+		{"train-bert4rec", KindParam, "optimizer.name", "changed", "adam", "adamw", "", ""},
+		{"train-bert4rec", KindParam, "layers", "unchanged", "[1,2]", "[1,2]", "", ""},
+		{"train-bert4rec", KindMetric, "models.bert4rec.ndcg@10", "changed", "0.1", "0.12", "+0.02", "+20.0%"},
+		{"train-bert4rec", KindMetric, "models.bert4rec.recall@10", "unchanged", "0.2", "0.2", "+0", "+0.0%"},
+		{"train-bert4rec", KindMetric, "rows.recs", "unchanged", "94300", "94300", "+0", "+0.0%"},
+		{"train-bert4rec", KindMetric, "checks.finite loss", "changed", "passed", "FAILED", "", ""},
+		{"train-bert4rec", KindMetric, "curve.epochs", "changed", "2", "1", "-1", "-50.0%"},
+		{"train-bert4rec", KindMetric, "file", "unchanged", "ok", "ok", "", ""},
+		{"train-twotower", KindMetric, "file", "changed", "missing", "ok", "", ""},
+		{"train-twotower", KindMetric, "models.twotower.ndcg@10", "added", "-", "0.11", "", ""},
+		{"train-twotower", KindParam, "epochs", "added", "-", "10", "", ""},
 		{"process", KindMetric, "file", "unchanged", "missing", "missing", "", ""},
 	} {
 		c := find(t, changes, tc.stage, tc.kind, tc.key)
@@ -119,7 +119,7 @@ func TestDiffParamsAndMetrics(t *testing.T) {
 	for _, r := range params.Rows {
 		keys = append(keys, r[0]+":"+r[1])
 	}
-	if g, w := strings.Join(keys, " "), "bert4rec:dropout bert4rec:learning_rate bert4rec:optimizer.beta1 bert4rec:optimizer.name bert4rec:seed twotower:epochs"; g != w {
+	if g, w := strings.Join(keys, " "), "train-bert4rec:dropout train-bert4rec:learning_rate train-bert4rec:optimizer.beta1 train-bert4rec:optimizer.name train-bert4rec:seed train-twotower:epochs"; g != w {
 		t.Errorf("got changed params %s, want %s", g, w)
 	}
 	for _, r := range metrics.Rows {

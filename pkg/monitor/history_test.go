@@ -32,7 +32,7 @@ func TestSaveAndList(t *testing.T) {
 	if r1.Name != "20250301T091140Z-abc1234" || r1.Rev != "abc1234" || !r1.Time.Equal(t0) {
 		t.Errorf("got run %+v, want name 20250301T091140Z-abc1234 (UTC), rev abc1234", r1)
 	}
-	if g, w := strings.Join(r1.Stages, " "), "process features bert4rec twotower"; g != w {
+	if g, w := strings.Join(r1.Stages, " "), "process features train-bert4rec train-twotower"; g != w {
 		t.Errorf("got stages %q, want %q", g, w)
 	}
 	for _, s := range r1.Stages {
@@ -161,21 +161,21 @@ func gitRepo(t *testing.T) string {
 func TestLoadGit(t *testing.T) {
 	dir := gitRepo(t)
 	// The workspace moves on: bert4rec breaks, twotower goes.
-	writeFile(t, filepath.Join(dir, "bert4rec.json"), "{")
-	os.Remove(filepath.Join(dir, "twotower.json"))
+	writeFile(t, filepath.Join(dir, "train-bert4rec.json"), "{")
+	os.Remove(filepath.Join(dir, "train-twotower.json"))
 
 	head, err := LoadGit(dir, "HEAD")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g := statuses(head); g["bert4rec"] != "ok" || g["twotower"] != "ok" || g["semantic"] != "missing" {
+	if g := statuses(head); g["train-bert4rec"] != "ok" || g["train-twotower"] != "ok" || g["semantic"] != "missing" {
 		t.Errorf("got statuses %v at HEAD, want the committed fixtures", g)
 	}
-	if head.Label != "HEAD" || !strings.HasPrefix(head.Stage("bert4rec").Path, "HEAD:") {
-		t.Errorf("got label %q path %q, want HEAD and HEAD:...", head.Label, head.Stage("bert4rec").Path)
+	if head.Label != "HEAD" || !strings.HasPrefix(head.Stage("train-bert4rec").Path, "HEAD:") {
+		t.Errorf("got label %q path %q, want HEAD and HEAD:...", head.Label, head.Stage("train-bert4rec").Path)
 	}
 	cur, _ := Load(dir, "workspace")
-	c := find(t, Diff(head, cur), "bert4rec", KindMetric, "models.bert4rec.ndcg@10")
+	c := find(t, Diff(head, cur), "train-bert4rec", KindMetric, "models.bert4rec.ndcg@10")
 	if c.Status() != "removed" || c.Old.String() != "0.1294" {
 		t.Errorf("got %s %s, want removed 0.1294", c.Status(), c.Old)
 	}

@@ -18,11 +18,11 @@ import (
 // metrics files are (metrics/<name>.json). A snapshot always has a row for
 // each of them, "missing" if the file is absent; other *.json files found
 // come after them in name order.
-var Stages = []string{"process", "features", "bert4rec", "twotower", "semantic", "dbsetup"}
+var Stages = []string{"process", "features", "train-bert4rec", "train-twotower", "semantic", "dbsetup"}
 
 // Stage is one metrics file of a snapshot.
 type Stage struct {
-	// Name is the file's base name without .json ("bert4rec").
+	// Name is the file's base name without .json, the stage name ("train-bert4rec").
 	Name string
 	// Path says where the file was read from: a file path, or
 	// "REV:path" for a git revision.

@@ -68,7 +68,7 @@ func TestLoadFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"process": "ok", "features": "ok", "bert4rec": "ok", "twotower": "ok", "semantic": "missing", "dbsetup": "missing"}
+	want := map[string]string{"process": "ok", "features": "ok", "train-bert4rec": "ok", "train-twotower": "ok", "semantic": "missing", "dbsetup": "missing"}
 	got := statuses(s)
 	for name, w := range want {
 		if got[name] != w {
@@ -82,7 +82,7 @@ func TestLoadFixtures(t *testing.T) {
 	if g, w := strings.Join(order, " "), strings.Join(Stages, " "); g != w {
 		t.Errorf("got stage order %q, want %q", g, w)
 	}
-	if n := len(s.Stage("bert4rec").File.Curve); n != 20 {
+	if n := len(s.Stage("train-bert4rec").File.Curve); n != 20 {
 		t.Errorf("got %d epochs for bert4rec, want 20", n)
 	}
 }
@@ -99,8 +99,8 @@ func TestLoadMissingDirectory(t *testing.T) {
 
 func TestTablesWithMissingAndMalformedFiles(t *testing.T) {
 	dir := copyFixtures(t)
-	os.Remove(filepath.Join(dir, "twotower.json"))
-	writeFile(t, filepath.Join(dir, "bert4rec.json"), `{"stage": "train-bert4rec", "wall_seconds": `) // truncated
+	os.Remove(filepath.Join(dir, "train-twotower.json"))
+	writeFile(t, filepath.Join(dir, "train-bert4rec.json"), `{"stage": "train-bert4rec", "wall_seconds": `) // truncated
 	writeFile(t, filepath.Join(dir, "semantic.json"), `{"schema_version": 1, "models": {}}`)          // no stage
 	writeFile(t, filepath.Join(dir, "dbsetup.json"), `{"schema_version": 99, "stage": "dbsetup"}`)
 	writeFile(t, filepath.Join(dir, "itemknn.json"), `{"schema_version": 1, "stage": "train-itemknn", "models": {"item-knn": {"ndcg@10": 0.1}, "popularity": {"ndcg@10": 0.08}}}`)
@@ -112,8 +112,8 @@ func TestTablesWithMissingAndMalformedFiles(t *testing.T) {
 	}
 	want := map[string]string{
 		"process":  "ok",
-		"bert4rec": "malformed: unexpected end of JSON input",
-		"twotower": "missing",
+		"train-bert4rec": "malformed: unexpected end of JSON input",
+		"train-twotower": "missing",
 		"semantic": "malformed: no stage field",
 		"dbsetup":  "malformed: schema_version 99, this tool reads up to 1",
 		"itemknn":  "ok",
@@ -136,8 +136,8 @@ func TestTablesWithMissingAndMalformedFiles(t *testing.T) {
 	}
 	out := buf.String()
 	for _, line := range []string{
-		"twotower", "missing",
-		"bert4rec", "malformed: unexpected end of JSON input",
+		"train-twotower", "missing",
+		"train-bert4rec", "malformed: unexpected end of JSON input",
 		"item-knn    itemknn",
 	} {
 		if !strings.Contains(out, line) {
@@ -162,7 +162,7 @@ func TestModelRows(t *testing.T) {
 	for _, r := range rows {
 		got = append(got, r.Model+"<"+strings.Join(r.Stages, ",")+">")
 	}
-	if g, w := strings.Join(got, " "), "popularity<bert4rec,twotower> bert4rec<bert4rec> twotower<twotower>"; g != w {
+	if g, w := strings.Join(got, " "), "popularity<train-bert4rec,train-twotower> bert4rec<train-bert4rec> twotower<train-twotower>"; g != w {
 		t.Errorf("got rows %s, want %s", g, w)
 	}
 	// bert4rec ndcg@10 0.1294 against popularity 0.0871: +48.56%.
@@ -176,7 +176,7 @@ func TestModelRows(t *testing.T) {
 	if g, w := strings.Join(tab.Header, ","), "model,from,recall@10,ndcg@10,hit@10,mrr@10,next_hit@10,recall@50,recall@100,ndcg@10 vs popularity"; g != w {
 		t.Errorf("got header %s, want %s", g, w)
 	}
-	if g, w := strings.Join(tab.Rows[1], ","), "bert4rec,bert4rec,0.0823,0.1294,0.5281,0.2617,0.1124,0.2512,0.3790,+48.6%"; g != w {
+	if g, w := strings.Join(tab.Rows[1], ","), "bert4rec,train-bert4rec,0.0823,0.1294,0.5281,0.2617,0.1124,0.2512,0.3790,+48.6%"; g != w {
 		t.Errorf("got row %s, want %s", g, w)
 	}
 }
@@ -187,7 +187,7 @@ func TestCurves(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := Curves(s)
-	if len(cs) != 2 || cs[0].Stage != "bert4rec" || cs[1].Stage != "twotower" {
+	if len(cs) != 2 || cs[0].Stage != "train-bert4rec" || cs[1].Stage != "train-twotower" {
 		t.Fatalf("got curves %+v, want bert4rec and twotower", cs)
 	}
 	if c := cs[0]; c.Epochs != 20 || c.Metric != "ndcg@10" || c.BestEpoch != 14 || c.BestValue != 0.1261 {

@@ -58,7 +58,7 @@ func TestPlotAll(t *testing.T) {
 	if len(notes) != 0 {
 		t.Errorf("got notes %q, want none", notes)
 	}
-	want := []string{"models.png", "curve_bert4rec.png", "curve_twotower.png", "interactions.png"}
+	want := []string{"models.png", "curve_train-bert4rec.png", "curve_train-twotower.png", "interactions.png"}
 	got := append(append([]string{filepath.Base(charts.Models)}, baseNames(charts.Curves)...), filepath.Base(charts.Interactions))
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("got charts %q, want %q", got, want)
@@ -69,7 +69,7 @@ func TestPlotAll(t *testing.T) {
 
 	// The report links the charts relative to itself.
 	cur := s
-	prev := snapWithout(t, "bert4rec")
+	prev := snapWithout(t, "train-bert4rec")
 	report := filepath.Join(out, "index.md")
 	r := Report{Current: cur, Previous: prev, ModelsChart: charts.Models, CurveCharts: charts.Curves,
 		InteractionsChart: charts.Interactions, Generated: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
@@ -82,11 +82,11 @@ func TestPlotAll(t *testing.T) {
 		"4 stages ok, 2 missing, 0 malformed",
 		"Report generated 2025-03-01 12:00:00 UTC",
 		"![Model comparison](models.png)",
-		"(curve_bert4rec.png)",
+		"(curve_train-bert4rec.png)",
 		"![Interactions per user and per movie](interactions.png)",
 		"## Changes since before",
-		"| bert4rec | models.bert4rec.ndcg@10 | - | 0.1294 |",
-		"| bert4rec | bert4rec | **0.0823** | **0.1294** |",
+		"| train-bert4rec | models.bert4rec.ndcg@10 | - | 0.1294 |",
+		"| bert4rec | train-bert4rec | **0.0823** | **0.1294** |",
 		"| process | no duplicate (user, movie) | passed |",
 	} {
 		if !strings.Contains(string(md), s) {

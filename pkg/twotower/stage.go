@@ -39,7 +39,7 @@ type Stage struct {
 	Model     string // models/twotower.bin
 	Recs      string // data/recs/twotower.parquet
 	Vectors   string // data/vectors
-	Metrics   string // metrics/twotower.json
+	Metrics   string // metrics/train-twotower.json
 
 	Params *params.Params // the whole tree; its Section is recorded in the metrics
 	Cfg    Config         // DecodeConfig(Params)
