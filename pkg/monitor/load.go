@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -43,6 +44,10 @@ func (s *Stage) Status() string {
 	switch {
 	case s.Missing:
 		return "missing"
+	case errors.Is(s.Err, errNoStage) && !slices.Contains(Stages, s.Name):
+		// Another tool's JSON beside the stages' files (a custom stage's
+		// own figures): shown, never an error.
+		return "not a pipeline metrics file"
 	case s.Err != nil:
 		return "malformed: " + s.Err.Error()
 	}
@@ -81,16 +86,29 @@ func (s *Snapshot) Present() int {
 	return n
 }
 
+// errNoStage marks JSON without the "stage" field of a metrics file.
+var errNoStage = errors.New("no stage field")
+
 // Decode parses the bytes of a metrics file. It rejects what
 // runmetrics.Read rejects (bad JSON, no stage) and, in addition, a schema
 // version newer than this code knows.
 func Decode(data []byte) (*runmetrics.File, error) {
+	var head struct {
+		Stage any `json:"stage"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			return nil, err // not JSON at all
+		}
+		return nil, errNoStage // JSON, but not an object
+	}
+	if s, ok := head.Stage.(string); !ok || s == "" {
+		return nil, errNoStage
+	}
 	var f runmetrics.File
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, err
-	}
-	if f.Stage == "" {
-		return nil, errors.New("no stage field")
 	}
 	if f.SchemaVersion > runmetrics.SchemaVersion {
 		return nil, fmt.Errorf("schema_version %d, this tool reads up to %d", f.SchemaVersion, runmetrics.SchemaVersion)

@@ -101,22 +101,24 @@ func TestTablesWithMissingAndMalformedFiles(t *testing.T) {
 	dir := copyFixtures(t)
 	os.Remove(filepath.Join(dir, "train-twotower.json"))
 	writeFile(t, filepath.Join(dir, "train-bert4rec.json"), `{"stage": "train-bert4rec", "wall_seconds": `) // truncated
-	writeFile(t, filepath.Join(dir, "semantic.json"), `{"schema_version": 1, "models": {}}`)          // no stage
+	writeFile(t, filepath.Join(dir, "semantic.json"), `{"schema_version": 1, "models": {}}`)                // no stage
 	writeFile(t, filepath.Join(dir, "dbsetup.json"), `{"schema_version": 99, "stage": "dbsetup"}`)
 	writeFile(t, filepath.Join(dir, "itemknn.json"), `{"schema_version": 1, "stage": "train-itemknn", "models": {"item-knn": {"ndcg@10": 0.1}, "popularity": {"ndcg@10": 0.08}}}`)
 	writeFile(t, filepath.Join(dir, "notes.txt"), "not a metrics file")
+	writeFile(t, filepath.Join(dir, "top-rated.json"), `{"rows": 20}`) // a custom stage's own figures
 
 	s, err := Load(dir, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"process":  "ok",
+		"process":        "ok",
 		"train-bert4rec": "malformed: unexpected end of JSON input",
 		"train-twotower": "missing",
-		"semantic": "malformed: no stage field",
-		"dbsetup":  "malformed: schema_version 99, this tool reads up to 1",
-		"itemknn":  "ok",
+		"semantic":       "malformed: no stage field",
+		"dbsetup":        "malformed: schema_version 99, this tool reads up to 1",
+		"itemknn":        "ok",
+		"top-rated":      "not a pipeline metrics file",
 	}
 	got := statuses(s)
 	for name, w := range want {
@@ -124,8 +126,8 @@ func TestTablesWithMissingAndMalformedFiles(t *testing.T) {
 			t.Errorf("stage %s: got status %q, want %q", name, got[name], w)
 		}
 	}
-	if len(s.Stages) != 7 {
-		t.Errorf("got %d stages, want the 6 known ones and itemknn", len(s.Stages))
+	if len(s.Stages) != 8 {
+		t.Errorf("got %d stages, want the 6 known ones, itemknn and top-rated", len(s.Stages))
 	}
 
 	var buf bytes.Buffer

@@ -84,19 +84,21 @@ func Edges(specs []Spec) []Edge {
 	}
 	var edges []Edge
 	for _, sp := range specs {
-		idx := map[string]int{}
+		byFrom := map[string]*Edge{}
 		for _, in := range sp.Inputs {
 			from, ok := owner[in]
 			if !ok || from == sp.Name {
 				continue
 			}
-			i, seen := idx[from]
-			if !seen {
-				i = len(edges)
-				idx[from] = i
-				edges = append(edges, Edge{From: from, To: sp.Name})
+			if byFrom[from] == nil {
+				byFrom[from] = &Edge{From: from, To: sp.Name}
 			}
-			edges[i].Files = append(edges[i].Files, in)
+			byFrom[from].Files = append(byFrom[from].Files, in)
+		}
+		for _, up := range specs { // in declaration order
+			if e := byFrom[up.Name]; e != nil {
+				edges = append(edges, *e)
+			}
 		}
 	}
 	return edges
