@@ -162,9 +162,9 @@ RAW_FILES.csv := ratings.csv movies.csv $(if $(wildcard $(DATA_DIR)/users.csv),u
 RAW_SRC := $(or $(DATA_DIR),$(if $(filter ml-100k,$(DATASET)),$(ML100K_DIR)))
 RAW := $(addprefix $(RAW_DIR)/,$(if $(filter ml-100k ml-1m ml-10m csv,$(DATASET)),$(RAW_FILES.$(DATASET)),ratings.csv movies.csv tags.csv links.csv))
 STAGES += data
-data.cmd     = bin/pipeline fetch-data --dataset $(DATASET) --out $(RAW_DIR) $(if $(RAW_SRC),--from '$(RAW_SRC)') $(if $(UNVERIFIED),--unverified)
+data.cmd     = bin/pipeline fetch-data --dataset $(DATASET) --out $(RAW_DIR) $(if $(RAW_SRC),--from '$(RAW_SRC)') $(if $(UNVERIFIED),--unverified) --metrics metrics/data.json
 data.in     := $(wildcard checksums/$(DATASET).sha256 checksums/$(DATASET).zip.md5)
-data.out    := $(RAW)
+data.out    := $(RAW) metrics/data.json
 data.code   :=
 data.params :=
 data.cpus   := 1
@@ -238,7 +238,7 @@ semantic.help   := the semantic search index
 # table holds the metrics of the stages above.
 STAGES += dbsetup
 dbsetup.cmd     = bin/dbsetup $(PARAMS_ARGS) --processed $(PROCESSED) --recs data/recs --vectors data/vectors --features $(FEATURES) --metrics-dir metrics --db $(DB) --metrics metrics/dbsetup.json
-dbsetup.in     := $(filter $(PROCESSED)/%,$(process.out)) $(filter data/recs/% data/vectors/%_movies.parquet,$(train-bert4rec.out) $(train-twotower.out)) $(FEATURES)/text_embeddings.parquet $(filter metrics/%,$(process.out) $(features.out) $(train-bert4rec.out) $(train-twotower.out) $(semantic.out))
+dbsetup.in     := $(filter $(PROCESSED)/%,$(process.out)) $(filter data/recs/% data/vectors/%_movies.parquet,$(train-bert4rec.out) $(train-twotower.out)) $(FEATURES)/text_embeddings.parquet $(filter metrics/%,$(data.out) $(process.out) $(features.out) $(train-bert4rec.out) $(train-twotower.out) $(semantic.out))
 dbsetup.out    := $(DB) metrics/dbsetup.json
 dbsetup.code   := bin/dbsetup
 dbsetup.params := database
@@ -246,6 +246,8 @@ dbsetup.cpus   := 1
 dbsetup.mem    := 2G
 dbsetup.time   := 00:30:00
 dbsetup.help   := the SQLite database
+
+# New stages go here, above this line (docs/stages.md, "Adding a stage").
 
 # The binaries the README tells people to run, beyond the stages' own.
 APP_BINARIES := bin/recommend bin/semantic bin/pipeline
@@ -272,6 +274,8 @@ field = $(if $(filter undefined,$(origin $(1).$(2))),$(3),$(or $($(1).$(2)),$(3)
 owner = $(if $(filter undefined,$(origin owner.$(1))),,$(owner.$(1)))
 $(foreach s,$(STAGES),$(foreach o,$(call field,$(s),out),$(eval owner.$(o) := $(s))))
 upstream = $(sort $(foreach f,$(call field,$(1),in),$(call owner,$(f))))
+# $(1) quoted for the shell.
+shq = '$(subst ','\'',$(1))'
 # NAME;SECTION;INPUTS;OUTPUTS, the form bin/pipeline reads.
 spec = '$(1);$(call field,$(1),params);$(call field,$(1),in);$(call field,$(1),out)'
 
@@ -330,6 +334,11 @@ dag: bin/pipeline
 why: bin/pipeline
 	@test -n '$(T)' || { echo 'usage: make why T=<stage or file>'; exit 2; }
 	@$(MAKE) --no-print-directory -n --debug=b $(or $(if $(filter $(T),$(STAGES)),$(call record,$(T))),$(T)) 2>&1 | bin/pipeline why --state $(STATE) --target '$(T)'
+
+.PHONY: params-diff
+#? params-diff: params now vs. what each stage last ran with (REV=<git rev>: vs. a commit), and what reruns
+params-diff: bin/pipeline
+	@bin/pipeline $(PARAMS_ARGS) params-diff --state $(STATE) $(if $(REV),--rev '$(REV)') $(if $(ALL),--all) $(STAGE_SPECS)
 
 .PHONY: status
 #? status: what `make all` would do now (same as make -n all)
@@ -421,4 +430,4 @@ clean-all: clean
 help:
 	@grep -hE '^#\? ' $(MAKEFILE_LIST) | sed -e 's/^#? //'
 	@echo 'Stages (make NAME builds it and what it needs, nothing after it):'
-	@$(foreach s,$(STAGES),printf '  %-16s %s\n' '$(s)' '$(call field,$(s),help)';)
+	@$(foreach s,$(STAGES),printf '  %-16s %s\n' '$(s)' $(call shq,$(call field,$(s),help));)

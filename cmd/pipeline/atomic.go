@@ -75,7 +75,7 @@ func runAtomic(out string, args []string) error {
 				}
 				return fmt.Errorf("%s exited with status %d; %s left unchanged", argv[0], ee.ExitCode(), out)
 			}
-			return fmt.Errorf("run %s: %w", argv[0], err)
+			return fmt.Errorf("run %s: %w; %s left unchanged", argv[0], err, out)
 		}
 		return nil
 	})

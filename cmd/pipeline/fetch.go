@@ -11,6 +11,7 @@ import (
 	"github.com/moviegenie/pipeline/pkg/cliapp"
 	"github.com/moviegenie/pipeline/pkg/movielens"
 	"github.com/moviegenie/pipeline/pkg/rawdata"
+	"github.com/moviegenie/pipeline/pkg/runmetrics"
 )
 
 func init() {
@@ -22,7 +23,10 @@ func init() {
 file (SHA-256), the other releases by the MD5 GroupLens publishes for
 its zip, which checks a download but not a copy. A dataset with nothing
 recorded to check against (ml-32m, ml-latest, ml-latest-small, a copy of
-any release but ml-100k, csv) is refused unless --unverified is given.`,
+any release but ml-100k, csv) is refused unless --unverified is given.
+This is the pipeline's data stage: with --metrics it records the run like
+any stage (metrics/data.json: the files and their checksums, the time
+taken), written last.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "dataset", Value: movielens.ML100K, Usage: "which dataset (" + fmt.Sprint(movielens.Names()) + ")"},
 			&cli.StringFlag{Name: "out", Value: "data/raw/ml-100k", Usage: "directory the raw files go to"},
@@ -30,8 +34,10 @@ any release but ml-100k, csv) is refused unless --unverified is given.`,
 			&cli.StringFlag{Name: "checksums", Usage: "per-file SHA-256 sums (default checksums/DATASET.sha256 when it exists)"},
 			&cli.StringFlag{Name: "url", Usage: "download address (default " + rawdata.BaseURL + "DATASET.zip)"},
 			&cli.BoolFlag{Name: "unverified", Usage: "accept a dataset that has no recorded checksum to verify against"},
+			&cli.StringFlag{Name: "metrics", Usage: "write the stage's metrics file here (written last)"},
 		},
 		Action: func(c *cli.Context) error {
+			rec := runmetrics.Start("data")
 			f, err := movielens.Lookup(c.String("dataset"))
 			if err != nil {
 				return cliapp.Usagef("fetch-data --dataset: %v", err)
@@ -67,7 +73,7 @@ any release but ml-100k, csv) is refused unless --unverified is given.`,
 					how = "NOT verified (--unverified)"
 				}
 				fmt.Fprintf(c.App.ErrWriter, "pipeline: copied %d files of %s from %s into %s, %s\n", len(r.Files), f.Name, from, dir, how)
-				return nil
+				return writeDataMetrics(rec, c.String("metrics"), sumsPath, dir, r.Files)
 			}
 			if f.Zip == "" {
 				return cliapp.Usagef("fetch-data: dataset %s is your own data: give its folder with --from (make all DATA_DIR=...)", f.Name)
@@ -84,9 +90,30 @@ make all DATA_DIR=/path/to/%s (ML100K_DIR=... for ml-100k); it is checked
 against checksums/ where they record the files, and copied.`, f.Name, err, dir, url, f.ZipDir)
 			}
 			fmt.Fprintf(c.App.ErrWriter, "pipeline: downloaded %s, verified, %d files into %s\n", f.Name, len(r.Files), dir)
-			return nil
+			return writeDataMetrics(rec, c.String("metrics"), sumsPath, dir, r.Files)
 		},
 	})
+}
+
+// writeDataMetrics records the data stage's run in path (nothing when path
+// is empty): the checksums file it verified against, the files it provided.
+func writeDataMetrics(rec *runmetrics.Run, path, sumsPath, dir string, files []string) error {
+	if path == "" {
+		return nil
+	}
+	rec.Params = map[string]any{}
+	if sumsPath != "" {
+		if err := rec.AddInput(sumsPath); err != nil {
+			return err
+		}
+	}
+	for _, name := range files {
+		if err := rec.AddOutput(filepath.Join(dir, name)); err != nil {
+			return err
+		}
+	}
+	rec.Rows["files"] = int64(len(files))
+	return rec.Finish(path)
 }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }

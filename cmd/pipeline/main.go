@@ -1,14 +1,3 @@
-// Command pipeline is the Makefile's own helper: it fetches and verifies
-// the raw data, turns params.yaml into one stamp file per section so Make
-// reruns only the stages whose params changed, explains why a target would
-// be rebuilt, and shows the metrics, history, plots and report of runs.
-//
-// Usage:
-//
-//	pipeline [--params FILE]... [--set KEY=VALUE]... COMMAND [flags]
-//
-// Each command is declared in its own file and registered in init; run
-// `pipeline --help` for the list and `pipeline COMMAND --help` for one.
 package main
 
 import (
@@ -27,14 +16,15 @@ var commands []*cli.Command
 func register(c *cli.Command) { commands = append(commands, c) }
 
 func main() {
-	app := cliapp.NewApp("pipeline", "Make's helper: raw data, param stamps, metrics, plots, report")
+	app := cliapp.NewApp("pipeline", "Make's helper: the data stage, stage records and checks, metrics, plots, report")
+	app.UsageText = "pipeline [--params FILE]... [--set KEY=VALUE]... COMMAND [flags] [args]"
 	app.Description = cliapp.Manual(docSource)
 	sort.Slice(commands, func(i, j int) bool { return commands[i].Name < commands[j].Name })
 	app.Commands = commands
 	cliapp.Main(app)
 }
 
-// docSource is this file, whose package comment is the manual.
+// docSource is this package's doc.go, whose package comment is the manual.
 //
-//go:embed main.go
+//go:embed doc.go
 var docSource string

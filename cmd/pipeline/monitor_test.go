@@ -67,8 +67,8 @@ func TestMetricsCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sum); code != 0 || err != nil {
 		t.Fatalf("got exit %d, JSON error %v", code, err)
 	}
-	if len(sum.Stages) != 6 || len(sum.Models) != 3 {
-		t.Errorf("got %d stages and %d models, want 6 and 3", len(sum.Stages), len(sum.Models))
+	if len(sum.Stages) != 7 || len(sum.Models) != 3 {
+		t.Errorf("got %d stages and %d models, want 7 and 3", len(sum.Stages), len(sum.Models))
 	}
 }
 
@@ -105,7 +105,7 @@ func TestRunsAndDiffCommands(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("metrics-diff %v: got exit %d (%s)", args, code, errOut)
 		}
-		for _, s := range []string{"learning_rate", "0.001", "0.002", "+100.0%", "models.bert4rec.ndcg@10", "0.1294", "0.1553", "+0.0259", "+20.0%"} {
+		for _, s := range []string{"learning_rate", "0.001", "0.002", "+100.0%", "bert4rec  ndcg@10", "0.1294", "0.1553", "+0.0259", "+20.0%"} {
 			if !strings.Contains(out, s) {
 				t.Errorf("metrics-diff %v: output lacks %q:\n%s", args, s, out)
 			}
@@ -113,6 +113,17 @@ func TestRunsAndDiffCommands(t *testing.T) {
 		if strings.Contains(out, "hidden_size") {
 			t.Errorf("metrics-diff %v: shows an unchanged param without --all", args)
 		}
+		if m, p := strings.Index(out, "Models ("), strings.Index(out, "Params ("); m < 0 || p < m {
+			t.Errorf("metrics-diff %v: got the models table at %d and params at %d, want models first", args, m, p)
+		}
+		if strings.Contains(out, "wall_seconds") || !strings.Contains(out, "timing rows") {
+			t.Errorf("metrics-diff %v: timings shown, or their hiding not said, without --all:\n%s", args, out)
+		}
+	}
+	// With --all the timings appear, in human units.
+	if code, out, _ := runMonitorCmd(t, "metrics-diff", "--metrics-dir", dir, "--runs", runs, "--all"); code != 0 ||
+		!strings.Contains(out, "wall_seconds") || !strings.Contains(out, " MiB") {
+		t.Errorf("metrics-diff --all: got exit %d, want wall_seconds and sizes in MiB:\n%s", code, out)
 	}
 	code, out, _ = runMonitorCmd(t, "metrics-diff", "--metrics-dir", dir, "--runs", runs, "--all", "--json")
 	var d struct {

@@ -12,9 +12,6 @@ import (
 	"github.com/moviegenie/pipeline/pkg/stages"
 )
 
-// stateFlag is where the stages' records and stamps live.
-var stateFlag = &cli.StringFlag{Name: "state", Value: "build/stages", Usage: "directory of the stages' records and stamps"}
-
 func init() {
 	register(&cli.Command{
 		Name:  "stage-check",

@@ -19,7 +19,7 @@ import (
 // metrics files are (metrics/<name>.json). A snapshot always has a row for
 // each of them, "missing" if the file is absent; other *.json files found
 // come after them in name order.
-var Stages = []string{"process", "features", "train-bert4rec", "train-twotower", "semantic", "dbsetup"}
+var Stages = []string{"data", "process", "features", "train-bert4rec", "train-twotower", "semantic", "dbsetup"}
 
 // Stage is one metrics file of a snapshot.
 type Stage struct {

@@ -126,8 +126,8 @@ func TestTablesWithMissingAndMalformedFiles(t *testing.T) {
 			t.Errorf("stage %s: got status %q, want %q", name, got[name], w)
 		}
 	}
-	if len(s.Stages) != 8 {
-		t.Errorf("got %d stages, want the 6 known ones, itemknn and top-rated", len(s.Stages))
+	if len(s.Stages) != 9 {
+		t.Errorf("got %d stages, want the 7 known ones, itemknn and top-rated", len(s.Stages))
 	}
 
 	var buf bytes.Buffer
@@ -236,7 +236,7 @@ func TestFailedChecksNote(t *testing.T) {
 		}},
 	})
 	tab := StageTable(s)
-	if got := tab.Rows[0][5]; got != "1/2 passed" {
+	if got := tab.Rows[1][5]; got != "1/2 passed" {
 		t.Errorf("got checks cell %q, want 1/2 passed", got)
 	}
 	var md bytes.Buffer

@@ -79,7 +79,7 @@ func TestPlotAll(t *testing.T) {
 	md, _ := os.ReadFile(report)
 	for _, s := range []string{
 		"# Movie Genie pipeline report",
-		"4 stages ok, 2 missing, 0 malformed",
+		"4 stages ok, 3 missing, 0 malformed",
 		"Report generated 2025-03-01 12:00:00 UTC",
 		"![Model comparison](models.png)",
 		"(curve_train-bert4rec.png)",

@@ -7,13 +7,19 @@ import (
 
 // StaleTemps lists the temporary files and directories that writers of the
 // given paths leave when killed (pkg/atomicfile: ".<base>.tmp-*" beside the
-// target). Only call RemoveTemps when no build is running in the folder.
+// target; pkg/rawdata: ".<dir>.tmp-*" beside the target's directory). Only call RemoveTemps when no build is running in the folder.
 func StaleTemps(paths []string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, p := range paths {
-		pat := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
-		matches, _ := filepath.Glob(pat)
+		// The file's own temporary files, and those of its directory
+		// when the directory is swapped in whole (pkg/rawdata).
+		dir := filepath.Dir(p)
+		matches, _ := filepath.Glob(filepath.Join(dir, "."+filepath.Base(p)+".tmp-*"))
+		if dir != "." {
+			more, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-*"))
+			matches = append(matches, more...)
+		}
 		for _, m := range matches {
 			if !seen[m] {
 				seen[m] = true
