@@ -99,6 +99,7 @@ cat >rec-shell <<'EOF'
 #!/usr/bin/env bash
 # Make's SHELL in this test: logs each command it is given, then runs it.
 printf '%s\n' "${@: -1}" >>"$REC_LOG"
+printf '%s|%s|%s|%s|%s|%s\n' "${STAGE-}" "${STAGE_CPUS-}" "${STAGE_MEM-}" "${STAGE_TIME-}" "${STAGE_OUTPUTS-}" "${@: -1}" >>"$REC_LOG.env"
 exec bash "$@"
 EOF
 chmod +x rec-shell
@@ -188,6 +189,14 @@ for s in $STAGES; do
   done
 done
 echo "# ($((SECONDS-start)) s so far)"
+
+# What a SHELL wrapper (a batch scheduler's) sees: each stage's recipe with
+# its name, resources and outputs exported; everything else with none.
+check "every stage recipe ran with STAGE, STAGE_CPUS, STAGE_MEM, STAGE_TIME and STAGE_OUTPUTS of its declaration" \
+  awk -F'|' '$6 ~ /^bin\/(process|features|train-bert4rec|train-twotower|semantic|dbsetup) / { split($6, w, " "); if ("bin/" $1 != w[1] || $2 !~ /^[0-9]+$/ || $3 !~ /^[0-9]+[MG]$/ || $4 !~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ || $5 == "") bad = 1; n++ } END { exit bad || n == 0 }' "$REC_LOG.env"
+check "Go builds and helper recipes ran with STAGE empty" \
+  awk -F'|' '$6 ~ /^go build|^bin\/pipeline runs-save|^touch runs/ { if ($1 != "" || $2 != "" || $5 != "") bad = 1; n++ } END { exit bad || n == 0 }' "$REC_LOG.env"
+check "the trainers ask for more than process" bash -c "grep -q '^train-bert4rec|2|4G|' '$REC_LOG.env' && grep -q '^process|1|2G|' '$REC_LOG.env'"
 
 # ---------------------------------------------------------------------------
 echo "# nothing lost: kills"
@@ -322,7 +331,8 @@ check "make clean removes the models and tables" bash -c "[ ! -e models/bert4rec
 check "make clean keeps every tracked file" bash -c "git diff --quiet --diff-filter=D"
 check "make clean keeps the raw data" test -e data/raw/ml-100k/u.data
 check "after make clean, make -n all runs every stage but data" bash -c "[ \"\$($(declare -f mk dry_stages); SETS='$SETS'; dry_stages)\" = '${after[process]} year-counts' ]"
-mk all >/dev/null 2>&1
+mk -j2 all >/dev/null 2>&1
+check "make -j2 all then rebuilds the same outputs, byte for byte" bash -c "[ \"\$(cd '$work' && $(declare -f snapshot); snapshot)\" = '$before' ]"
 rm -rf build
 check "deleting build/ reruns no stage (records rebuilt from the metrics files)" bash -c "[ \"\$($(declare -f mk dry_stages); SETS='$SETS'; dry_stages)\" = year-counts ]"
 
