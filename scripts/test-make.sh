@@ -205,7 +205,19 @@ snapshot() { # checksums of every output that must come out byte-identical
 }
 before=$(snapshot)
 temps() { find data models metrics build -name '.*.tmp-*' 2>/dev/null; }
-recipe_pid() { pgrep -f "^bin/$1 |stage-record --state build/stages $1\$" | head -1; }
+in_own_session() {
+  local _
+  for _ in $(seq 200); do
+    [ "$(ps -o sid= -p "$1" | tr -d ' ')" = "$1" ] && return 0
+    kill -0 "$1" 2>/dev/null || return 0 # already finished
+    sleep 0.01
+  done
+  bad "setsid did not start make $1 in its own session"; exit 1
+}
+# Every make this test kills runs in its own session (setsid), and every
+# process lookup is limited to that session: other builds on the machine
+# run the same commands.
+recipe_pid() { pgrep -s "$2" -f "^bin/$1 |stage-record --state build/stages $1\$" | head -1; }
 for s in $STAGES; do
   mapfile -t outs < <(outputs_of "$s")
   for moment in early renamed late; do
@@ -214,19 +226,20 @@ for s in $STAGES; do
       touch marker
       setsid make SET="$SETS" "$s" >kill.log 2>&1 &
       mkpid=$!
+      in_own_session $mkpid
       hit=
       for _ in $(seq 3000); do
         case $moment in
-          early) pgrep -f "^bin/$s " >/dev/null && hit=1 ;;
+          early) pgrep -s $mkpid -f "^bin/$s " >/dev/null && hit=1 ;;
           renamed) [ -n "$(find "${outs[@]}" -newer marker 2>/dev/null | head -1)" ] && hit=1 ;;
-          late) pgrep -f "stage-record --state build/stages $s\$" >/dev/null && hit=1 ;;
+          late) pgrep -s $mkpid -f "stage-record --state build/stages $s\$" >/dev/null && hit=1 ;;
         esac
         [ -n "$hit" ] && break
         kill -0 $mkpid 2>/dev/null || break
         sleep 0.005
       done
       if [ "$sig" = KILL ]; then
-        p=$(recipe_pid "$s") && kill -KILL "$p" 2>/dev/null || true
+        p=$(recipe_pid "$s" $mkpid) && kill -KILL "$p" 2>/dev/null || true
       else
         kill -INT -- -$mkpid 2>/dev/null || true
       fi
@@ -257,6 +270,7 @@ SETS="$SETS data_processing.min_ratings_per_movie=6"
 touch marker
 setsid make SET="$SETS" process >kill.log 2>&1 &
 mkpid=$!
+in_own_session $mkpid
 until [ -n "$(find "${outs[@]}" -newer marker | head -1)" ] || ! kill -0 $mkpid 2>/dev/null; do sleep 0.005; done
 kill -KILL -- -$mkpid 2>/dev/null || true; wait $mkpid || true
 SETS=$SETS_SAVED
@@ -270,7 +284,8 @@ echo "# one build at a time"
 touch bin/process
 setsid make SET="$SETS" all >first.log 2>&1 &
 first=$!
-until pgrep -f '^bin/process ' >/dev/null || ! kill -0 $first 2>/dev/null; do sleep 0.01; done
+in_own_session $first
+until pgrep -s $first -f '^bin/process ' >/dev/null || ! kill -0 $first 2>/dev/null; do sleep 0.01; done
 if mk all >second.log 2>&1; then
   bad "a second make all beside a running one was allowed"
 else
