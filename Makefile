@@ -260,16 +260,22 @@ APP_BINARIES := bin/recommend bin/semantic bin/pipeline
 #   build/stages/S.stamp  new when S must rerun for a reason timestamps cannot
 #                         see (params changed, an output deleted or changed),
 #                         else 1970; refreshed on every make run, -n included;
-#   each output           a target with no recipe, made by S's record;
+#   each output           a target with an empty recipe and S's record as an
+#                         order-only prerequisite: `make <file>` builds S, and
+#                         an output, always older than its record, never
+#                         counts as remade (under -n GNU Make would take it as
+#                         new and rerun every reader);
 #   S                     the phony stage-name target.
 # A stage depends on the records of the stages whose outputs it reads (so
-# `make -n` follows a rerun all the way down) and on those files themselves
-# (so touching one reruns its readers).
+# `make -n` follows a rerun all the way down: a grouped `a b &:` rule does
+# not, in GNU Make 4.3) and on those files themselves (so touching one
+# reruns its readers).
 STATE := build/stages
 record = $(STATE)/$(1).json
 stamp = $(STATE)/$(1).stamp
-# A field left out of a declaration is empty (or its default).
-field = $(if $(filter undefined,$(origin $(1).$(2))),$(3),$(or $($(1).$(2)),$(3)))
+# A field left out of a declaration is empty (fieldor: its default).
+field = $(if $(filter undefined,$(origin $(1).$(2))),,$($(1).$(2)))
+fieldor = $(or $(call field,$(1),$(2)),$(3))
 # The stage that writes file $(1), if any.
 owner = $(if $(filter undefined,$(origin owner.$(1))),,$(owner.$(1)))
 $(foreach s,$(STAGES),$(foreach o,$(call field,$(s),out),$(eval owner.$(o) := $(s))))
@@ -284,9 +290,9 @@ $(call record,$(1)): $(call field,$(1),code) $(call field,$(1),in) $(foreach u,$
 	$$($(1).cmd)
 	@bin/pipeline $$(PARAMS_ARGS) stage-record --state $(STATE) $(1)
 $(call record,$(1)): STAGE := $(1)
-$(call record,$(1)): STAGE_CPUS := $(call field,$(1),cpus,1)
-$(call record,$(1)): STAGE_MEM := $(call field,$(1),mem,2G)
-$(call record,$(1)): STAGE_TIME := $(call field,$(1),time,00:30:00)
+$(call record,$(1)): STAGE_CPUS := $(call fieldor,$(1),cpus,1)
+$(call record,$(1)): STAGE_MEM := $(call fieldor,$(1),mem,2G)
+$(call record,$(1)): STAGE_TIME := $(call fieldor,$(1),time,00:30:00)
 $(call record,$(1)): STAGE_OUTPUTS := $(call field,$(1),out)
 $(call field,$(1),out): | $(call record,$(1)) ;
 .PHONY: $(1)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 )
@@ -52,6 +53,9 @@ func (b *builder) loadRuns(files []string) error {
 	defer stmt.Close()
 	seen := map[string]string{}
 	for _, path := range files {
+		if filepath.Base(path) == ownStage+".json" {
+			continue // this stage's own file, about to be replaced, read or not
+		}
 		if foreignMetrics(path) {
 			b.logf("%s is not a pipeline metrics file (no \"stage\" field): not loaded into pipeline_runs", path)
 			continue
