@@ -91,10 +91,12 @@ endif
 
 # ---------------------------------------------------------------------------
 # One build at a time in a folder: a second `make` that would build refuses
-# to run beside the first, with a message (dry runs and the read-only helper
-# targets do not take the lock). scripts/build-lock.sh holds build/lock for
-# as long as this make process lives.
-READ_ONLY_GOALS := help dag why status metrics metrics-diff params-diff runs
+# to run beside the first, with a message. Dry runs and the goals below do
+# not take the lock: they only read stages' outputs, or build none (test,
+# bench, fuzz, quality), or run for long (serve: `make all` beside it is how
+# it hot-reloads). scripts/build-lock.sh holds build/lock for as long as
+# this make process lives.
+READ_ONLY_GOALS := help dag why status metrics metrics-diff params-diff runs plots report test bench fuzz quality serve
 LOCKED :=
 ifeq ($(MAKELEVEL)$(DRY_RUN),0)
 ifeq ($(origin MAKE_RESTARTS),undefined)
