@@ -39,10 +39,12 @@ type Paths struct {
 
 // Run processes the dataset in paths.Raw under cfg and writes the tables
 // and then the metrics. tree is the params tree cfg was decoded from: the
-// metrics record its data_processing section as given.
+// metrics record its data_processing section as given (nothing when nil).
 func Run(cfg Config, paths Paths, tree *params.Params) error {
 	rec := runmetrics.Start("process")
-	rec.SetParams(tree, Section)
+	if tree != nil {
+		rec.SetParams(tree, Section)
+	}
 	f, err := movielens.Lookup(cfg.Dataset)
 	if err != nil {
 		return err
