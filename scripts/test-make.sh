@@ -320,6 +320,8 @@ check "make <stage> rebuilds that stage and not what follows" bash -c "[ \"\$($(
 mk all >/dev/null 2>&1
 check "make why on an up-to-date stage says so" bash -c "make why T=process SET='$SETS' | grep -q 'up to date'"
 check "make dag FORMAT=mermaid draws every edge" bash -c "make -s dag FORMAT=mermaid | grep -qx '  train_bert4rec --> dbsetup'"
+check "docs/stages.md draws the graph make dag FORMAT=mermaid prints" \
+  bash -c "[ \"\$(sed -n '/^\`\`\`mermaid\$/,/^\`\`\`\$/p' docs/stages.md | sed '1d;\$d')\" = \"\$(make -s dag FORMAT=mermaid)\" ]"
 check "make dag FORMAT=dot" bash -c "make -s dag FORMAT=dot | grep -q '\"features\" -> \"semantic\";'"
 check "make dag FORMAT=bogus fails with a message" bash -c "! make -s dag FORMAT=bogus >/dev/null 2>&1 && make -s dag FORMAT=bogus 2>&1 | grep -q 'unknown graph format'"
 check "make help lists every stage" bash -c "h=\$(make -s help); for s in $STAGES; do grep -q \"^  \$s \" <<<\"\$h\" || exit 1; done"
