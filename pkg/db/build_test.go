@@ -164,7 +164,7 @@ func TestBuildSmall(t *testing.T) {
 		{"pipeline_runs", `SELECT stage, params_hash, json_extract(metrics, '$.rows.ratings'), json_extract(params, '$.split') FROM pipeline_runs ORDER BY stage`, []string{
 			"process|abc|8|temporal", "train-twotower|def|NULL|NULL"}},
 		{"meta", `SELECT value FROM meta WHERE key IN ('schema_version', 'favourite_genres', 'liked_rating', 'timestamp_unit') ORDER BY key`, []string{
-			"3", "4", "1", "unix seconds (UTC)"}},
+			"3", "4", "2", "unix seconds (UTC)"}},
 	} {
 		if got := queryStrings(t, db, tc.query); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
@@ -232,7 +232,10 @@ func TestConstraintsRejectBadRows(t *testing.T) {
 	}{
 		{"rating 6", `INSERT INTO ratings VALUES (3, 4, 6, 0, 5, 'train')`, "CHECK"},
 		{"rating 0", `INSERT INTO ratings VALUES (3, 4, 0, 0, 5, 'train')`, "CHECK"},
-		{"rating not integer", `INSERT INTO ratings VALUES (3, 4, 'five', 0, 5, 'train')`, "cannot store TEXT"},
+		{"rating 0.25", `INSERT INTO ratings VALUES (3, 4, 0.25, 0, 5, 'train')`, "CHECK"},
+		{"rating 5.5", `INSERT INTO ratings VALUES (3, 4, 5.5, 0, 5, 'train')`, "CHECK"},
+		{"rating not a number", `INSERT INTO ratings VALUES (3, 4, 'five', 0, 5, 'train')`, "cannot store TEXT"},
+		{"age 0", `INSERT INTO users VALUES (9, 0, NULL, NULL, NULL)`, "CHECK"},
 		{"unknown split", `INSERT INTO ratings VALUES (3, 4, 3, 0, 5, 'dev')`, "CHECK"},
 		{"rating of unknown movie", `INSERT INTO ratings VALUES (3, 999, 3, 0, 5, 'train')`, "FOREIGN KEY"},
 		{"rating of unknown user", `INSERT INTO ratings VALUES (999, 4, 3, 0, 0, 'train')`, "FOREIGN KEY"},
@@ -257,8 +260,13 @@ func TestConstraintsRejectBadRows(t *testing.T) {
 	}
 	// And a good row goes in, so the rejections above are not for some
 	// other reason.
-	if _, err := db.Exec(`INSERT INTO ratings VALUES (3, 4, 5, 880000001, 2, 'test')`); err != nil {
-		t.Errorf("valid rating: got %v, want it accepted", err)
+	for _, stmt := range []string{
+		`INSERT INTO ratings VALUES (3, 4, 0.5, 880000001, 2, 'test')`,
+		`INSERT INTO users VALUES (9, NULL, NULL, NULL, NULL)`,
+	} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Errorf("%s: got %v, want it accepted", stmt, err)
+		}
 	}
 }
 
@@ -284,7 +292,10 @@ func TestBadInputLeavesOldDatabase(t *testing.T) {
 		}, nil, []string{"ratings.parquet row 0", "user_id 77 is not in", "users.parquet"}},
 		{"rating 6", func(f *fixture) {
 			f.ratings[2].Rating = 6
-		}, nil, []string{"ratings.parquet row 2", "rating 6", "CHECK constraint failed"}},
+		}, nil, []string{"ratings.parquet row 2 (user_id 1, movie_id 2)", "rating 6 is outside 0.5..5"}},
+		{"rating 0.25", func(f *fixture) {
+			f.ratings[3].Rating = 0.25
+		}, nil, []string{"ratings.parquet row 3 (user_id 2, movie_id 2)", "rating 0.25 is outside 0.5..5"}},
 		{"duplicate rating", func(f *fixture) {
 			f.ratings[1].MovieID = 1
 		}, nil, []string{"ratings.parquet row 1", "UNIQUE constraint failed"}},
@@ -462,7 +473,7 @@ func TestBadRowInBatchNamed(t *testing.T) {
 		spoil func(f *fixture) (file string, row int)
 		want  string
 	}{
-		{"rating 7", func(f *fixture) (string, int) { f.ratings[150].Rating = 7; return "ratings", 150 },
+		{"negative timestamp", func(f *fixture) (string, int) { f.ratings[150].Timestamp = -5000; return "ratings", 150 },
 			"CHECK constraint failed"},
 		{"split dev", func(f *fixture) (string, int) { f.ratings[64].Split = "dev"; return "ratings", 64 },
 			"CHECK constraint failed"},
@@ -530,5 +541,41 @@ func TestBuildForeignMetrics(t *testing.T) {
 	_, res := build(t, in)
 	if got, want := res.Rows["pipeline_runs"], int64(2); got != want {
 		t.Errorf("pipeline_runs rows: got %d, want %d (custom files skipped)", got, want)
+	}
+}
+
+// TestBuildHalfStarsNoDemographics loads what the later releases give:
+// half-star ratings, kept exactly, and users without demographics, whose
+// columns are NULL.
+func TestBuildHalfStarsNoDemographics(t *testing.T) {
+	f := smallFixture()
+	f.occupations = nil
+	for i := range f.users {
+		f.users[i] = tables.User{UserID: f.users[i].UserID}
+	}
+	halves := []float32{0.5, 4.5, 5, 3.5, 1, 2.5, 3, 1.5}
+	for i := range f.ratings {
+		f.ratings[i].Rating = halves[i]
+	}
+	path, res := build(t, f.write(t, t.TempDir()))
+	if res.Rows["users"] != 3 || res.Rows["occupations"] != 0 || res.Rows["ratings"] != 8 {
+		t.Errorf("rows: got %v, want 3 users, 0 occupations, 8 ratings", res.Rows)
+	}
+	db := openDB(t, path)
+	if got, want := queryStrings(t, db, `SELECT printf('%.2f', rating) FROM ratings ORDER BY user_id, position`),
+		[]string{"0.50", "4.50", "5.00", "3.50", "1.00", "2.50", "3.00", "1.50"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ratings: got %v, want %v", got, want)
+	}
+	if got, want := queryStrings(t, db, `SELECT typeof(rating) FROM ratings GROUP BY 1`), []string{"real"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("rating types: got %v, want %v", got, want)
+	}
+	if got, want := queryStrings(t, db, `SELECT COUNT(*) FROM users WHERE age IS NULL AND gender IS NULL AND occupation_id IS NULL AND zip_code IS NULL`),
+		[]string{"3"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("users without demographics: got %v, want %v", got, want)
+	}
+	// User 2 rated 3.5, 1 and 2.5: mean 7/3; user 1 rated 0.5, 4.5, 5.
+	if got, want := queryStrings(t, db, `SELECT user_id || ':' || round(mean_rating, 4) FROM user_stats ORDER BY user_id`),
+		[]string{"1:3.3333", "2:2.3333", "3:2.25"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("user mean ratings: got %v, want %v", got, want)
 	}
 }

@@ -8,7 +8,13 @@ import (
 	"time"
 
 	"github.com/moviegenie/pipeline/pkg/eval"
-	"github.com/moviegenie/pipeline/pkg/tables"
+)
+
+// MinRating and MaxRating bound ratings.rating (half stars to five stars);
+// a value between two half stars (a csv dataset's) is kept as given.
+const (
+	MinRating = 0.5
+	MaxRating = 5.0
 )
 
 // batchRows is how many rows one INSERT statement carries: a multi-row
@@ -157,19 +163,22 @@ func (b *builder) loadProcessed(r *reads) error {
 	// Users.
 	f = r.users.path
 	b.users = make(map[int32]bool, len(users))
-	occ := make([]int32, len(users))
+	occ := make([]*int32, len(users)) // nil: NULL
 	for i, u := range users {
-		id, ok := b.occupationIDs[tables.Or(u.Occupation, "")]
-		if !ok {
-			return fmt.Errorf("%s row %d (user_id %d): occupation %q is not in %s", f, i, u.UserID, tables.Or(u.Occupation, ""), r.occupations.path)
-		}
-		occ[i] = id
 		b.users[u.UserID] = true
+		if u.Occupation == nil {
+			continue // no demographics: occupation_id is NULL
+		}
+		id, ok := b.occupationIDs[*u.Occupation]
+		if !ok {
+			return fmt.Errorf("%s row %d (user_id %d): occupation %q is not in %s", f, i, u.UserID, *u.Occupation, r.occupations.path)
+		}
+		occ[i] = &id
 	}
 	err = b.insert(f, "users (user_id, age, gender, occupation_id, zip_code)", 5, len(users),
 		func(i int, dst []any) []any {
 			u := &users[i]
-			return append(dst, u.UserID, u.Age, u.Gender, occ[i], u.ZipCode)
+			return append(dst, u.UserID, nullInt(u.Age), nullString(u.Gender), nullInt(occ[i]), nullString(u.ZipCode))
 		},
 		func(i int) string { return fmt.Sprintf("user_id %d", users[i].UserID) })
 	if err != nil {
@@ -190,11 +199,15 @@ func (b *builder) loadProcessed(r *reads) error {
 		if !b.movies[r.MovieID] {
 			return fmt.Errorf("%s row %d (user_id %d): movie_id %d is not in %s", f, i, r.UserID, r.MovieID, b.moviesFile)
 		}
+		if !(r.Rating >= MinRating && r.Rating <= MaxRating) {
+			return fmt.Errorf("%s row %d (user_id %d, movie_id %d): rating %g is outside %g..%g (the database holds ratings on the five-star scale)",
+				f, i, r.UserID, r.MovieID, r.Rating, MinRating, MaxRating)
+		}
 	}
 	err = b.insert(f, "ratings (user_id, movie_id, rating, timestamp, position, split)", 6, len(ratings),
 		func(i int, dst []any) []any {
 			r := &ratings[i]
-			return append(dst, r.UserID, r.MovieID, r.Rating, floorDiv(r.Timestamp, 1000), r.Position, r.Split)
+			return append(dst, r.UserID, r.MovieID, float64(r.Rating), floorDiv(r.Timestamp, 1000), r.Position, r.Split)
 		},
 		func(i int) string {
 			return fmt.Sprintf("user_id %d, movie_id %d, rating %g", ratings[i].UserID, ratings[i].MovieID, ratings[i].Rating)

@@ -23,6 +23,12 @@ type pending[T any] struct {
 // is closed. The error, if any, names the file (and the column at fault
 // when the schema differs).
 func readAsync[T any](path string, after ...<-chan struct{}) *pending[T] {
+	return readAsyncWith(path, tables.Read[T], after...)
+}
+
+// readAsyncWith is readAsync with its own reader (tables.ReadMaybeEmpty
+// for a table that may have no rows).
+func readAsyncWith[T any](path string, read func(string) ([]T, error), after ...<-chan struct{}) *pending[T] {
 	p := &pending[T]{path: path, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
@@ -35,7 +41,7 @@ func readAsync[T any](path string, after ...<-chan struct{}) *pending[T] {
 			return
 		}
 		p.info = info
-		p.rows, p.err = tables.Read[T](path)
+		p.rows, p.err = read(path)
 	}()
 	return p
 }
@@ -75,8 +81,9 @@ type reads struct {
 func startReads(in Inputs) *reads {
 	path := func(name string) string { return filepath.Join(in.Processed, name+".parquet") }
 	r := &reads{
-		genres:      readAsync[tables.Genre](path("genres")),
-		occupations: readAsync[tables.Occupation](path("occupations")),
+		genres: readAsync[tables.Genre](path("genres")),
+		// No rows for a dataset without demographics.
+		occupations: readAsyncWith(path("occupations"), tables.ReadMaybeEmpty[tables.Occupation]),
 		movies:      readAsync[tables.Movie](path("movies")),
 		users:       readAsync[tables.User](path("users")),
 		ratings:     readAsync[tables.Rating](path("ratings")),

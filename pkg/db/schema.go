@@ -3,7 +3,7 @@ package db
 // SchemaVersion is stored in meta('schema_version'); bump it whenever a
 // table or column below changes meaning, so the application can refuse a
 // database it does not understand.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Schema creates every table (docs/database.md explains each). Tables are
 // STRICT, so a value of the wrong type is rejected instead of stored, and
@@ -40,22 +40,26 @@ CREATE TABLE movie_genres (
 	PRIMARY KEY (movie_id, genre_id)
 ) STRICT, WITHOUT ROWID;
 
+-- Demographics are NULL where the dataset has none (only ML-100K, ML-1M
+-- and a csv dataset's optional users.csv have them).
 CREATE TABLE users (
 	user_id       INTEGER PRIMARY KEY CHECK (user_id > 0),
-	age           INTEGER NOT NULL CHECK (age BETWEEN 1 AND 120),
-	gender        TEXT NOT NULL CHECK (gender IN ('M', 'F')),
-	occupation_id INTEGER NOT NULL REFERENCES occupations (occupation_id),
-	zip_code      TEXT NOT NULL
+	age           INTEGER CHECK (age BETWEEN 1 AND 120),
+	gender        TEXT CHECK (gender IN ('M', 'F')),
+	occupation_id INTEGER REFERENCES occupations (occupation_id),
+	zip_code      TEXT
 ) STRICT;
 
 -- timestamp: Unix seconds (UTC); datetime(timestamp, 'unixepoch') shows it.
 -- position: 0-based index in the user's ordered sequence (ties in time are
 -- ordered by movie_id), as in data/processed/ratings.parquet. Its UNIQUE
 -- index also serves a user's history in time order: ORDER BY position.
+-- rating: REAL, whole stars in ML-100K and ML-1M, half stars (0.5..5.0,
+-- exact in a REAL) in the later releases.
 CREATE TABLE ratings (
 	user_id   INTEGER NOT NULL REFERENCES users (user_id),
 	movie_id  INTEGER NOT NULL REFERENCES movies (movie_id),
-	rating    INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+	rating    REAL NOT NULL CHECK (rating BETWEEN 0.5 AND 5),
 	timestamp INTEGER NOT NULL CHECK (timestamp >= 0),
 	position  INTEGER NOT NULL CHECK (position >= 0),
 	split     TEXT NOT NULL CHECK (split IN ('train', 'validation', 'test')),
@@ -67,7 +71,7 @@ CREATE TABLE ratings (
 CREATE TABLE movie_stats (
 	movie_id    INTEGER PRIMARY KEY REFERENCES movies (movie_id),
 	n_ratings   INTEGER NOT NULL CHECK (n_ratings >= 0),
-	mean_rating REAL CHECK (mean_rating BETWEEN 1 AND 5)
+	mean_rating REAL CHECK (mean_rating BETWEEN 0.5 AND 5)
 ) STRICT;
 
 -- One row per user, computed from all ratings. favourite_genres is a JSON
@@ -77,7 +81,7 @@ CREATE TABLE movie_stats (
 CREATE TABLE user_stats (
 	user_id          INTEGER PRIMARY KEY REFERENCES users (user_id),
 	n_ratings        INTEGER NOT NULL CHECK (n_ratings >= 0),
-	mean_rating      REAL CHECK (mean_rating BETWEEN 1 AND 5),
+	mean_rating      REAL CHECK (mean_rating BETWEEN 0.5 AND 5),
 	first_rated_at   INTEGER,
 	last_rated_at    INTEGER,
 	favourite_genres TEXT NOT NULL CHECK (json_valid(favourite_genres))
