@@ -354,7 +354,7 @@ status:
 	@$(MAKE) --no-print-directory -n all
 
 .PHONY: test
-#? test: unit tests (both matrix backends), the scripted Make behaviour test and, when Slurm is
+#? test: unit tests (both matrix backends), the scripted Make and dataset tests and, when Slurm is
 #?       installed, the EXECUTOR=slurm test (scripts/test-slurm.sh)
 test: export ML100K_DIR := $(abspath $(or $(ML100K_DIR),../shared/data/ml-100k))
 test:
@@ -362,6 +362,7 @@ test:
 	$(GO) test $(if $(BLAS_TAGS),-tags '$(BLAS_TAGS)') ./...
 	$(if $(BLAS_TAGS),MOVIEGENIE_BLAS=openblas $(GO) test -tags '$(BLAS_TAGS)' $(wildcard ./pkg/linalg ./pkg/nn))
 	scripts/test-make.sh $(if $(ML100K_DIR),'$(ML100K_DIR)')
+	scripts/test-datasets.sh
 	scripts/test-slurm.sh $(if $(ML100K_DIR),'$(ML100K_DIR)')
 
 .PHONY: fuzz

@@ -200,7 +200,7 @@ func ReadInputs(processed, featuresDir string, rec *runmetrics.Run) (*Inputs, er
 	if err != nil {
 		return nil, err
 	}
-	occ, err := tables.Read[tables.Occupation](occPath)
+	occ, err := tables.ReadMaybeEmpty[tables.Occupation](occPath) // no rows without demographics
 	if err != nil {
 		return nil, err
 	}
