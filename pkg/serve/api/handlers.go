@@ -14,6 +14,7 @@ import (
 	"github.com/moviegenie/pipeline/pkg/serve/appstore"
 	"github.com/moviegenie/pipeline/pkg/serve/catalog"
 	"github.com/moviegenie/pipeline/pkg/serve/modelset"
+	"github.com/moviegenie/pipeline/pkg/twotower"
 )
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request, set *modelset.Set) error {
@@ -347,6 +348,9 @@ func recommendError(err error) error {
 	switch {
 	case errors.Is(err, modelset.ErrUnknownModel):
 		return errorf(http.StatusBadRequest, CodeUnknownModel, "%v", err)
+	case errors.Is(err, twotower.ErrNoDemographics):
+		return errorf(http.StatusBadRequest, CodeBadParam,
+			"demographics given, but the Two-Tower model was trained on a dataset without them (no age, gender, occupation or zip code), so it has no demographic cold start: give a history of rated movies instead")
 	case errors.Is(err, modelset.ErrNoHistory), errors.Is(err, modelset.ErrBadDemo):
 		return errorf(http.StatusBadRequest, CodeBadParam, "%v", err)
 	}

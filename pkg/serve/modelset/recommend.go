@@ -110,7 +110,7 @@ func (s *Set) Recommend(p *Profile, model string, k int, genres []int) (*Result,
 		var err error
 		ids = s.TwoTower.MovieIDs()
 		if scores, err = s.TwoTower.Score(p.UserID, p.MovieIDs(), p.Demo); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrBadDemo, err)
+			return nil, fmt.Errorf("%w: %w", ErrBadDemo, err) // err may be twotower.ErrNoDemographics
 		}
 	case "popularity":
 		res.Items = s.popular(p.Seen, genres, k)
