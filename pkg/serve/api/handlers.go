@@ -183,7 +183,7 @@ func (s *Server) profile(set *modelset.Set, id int32) (*modelset.Profile, error)
 	var app []catalog.Rating
 	for _, r := range s.cfg.Store.Ratings(id) {
 		if _, ok := set.Catalog.Movie(r.MovieID); ok {
-			app = append(app, catalog.Rating{MovieID: r.MovieID, Rating: r.Rating, Timestamp: r.Timestamp, Split: "app"})
+			app = append(app, catalog.Rating{MovieID: r.MovieID, Rating: float64(r.Rating), Timestamp: r.Timestamp, Split: "app"})
 		}
 	}
 	return set.NewProfile(id, app, demo), nil
@@ -201,14 +201,14 @@ func (s *Server) user(w http.ResponseWriter, r *http.Request, set *modelset.Set)
 	out := map[string]any{"user_id": id}
 	if u, ok := set.Catalog.User(id); ok {
 		out["source"] = "data"
-		out["age"], out["gender"], out["occupation"], out["zip_code"] = u.Age, u.Gender, u.Occupation, u.ZipCode
+		out["age"], out["gender"], out["occupation"], out["zip_code"] = nonzero(u.Age), nonempty(u.Gender), nonempty(u.Occupation), nonempty(u.ZipCode)
 	} else {
 		u, _ := s.cfg.Store.User(id)
 		out["source"] = "app"
 		out["age"], out["gender"], out["occupation"], out["zip_code"] = nonzero(u.Age), nonempty(u.Gender), nonempty(u.Occupation), nonempty(u.ZipCode)
 		out["created_at"] = u.CreatedAt
 	}
-	n, app, sum := len(p.History), 0, 0
+	n, app, sum := len(p.History), 0, 0.0
 	var first, last int64
 	for i, h := range p.History {
 		sum += h.Rating
@@ -249,7 +249,7 @@ func nonempty(v string) any {
 // historyItem is one rating of a user's history.
 type historyItem struct {
 	Movie     *catalog.Movie `json:"movie"`
-	Rating    int            `json:"rating"`
+	Rating    float64        `json:"rating"`
 	Timestamp int64          `json:"timestamp"`
 	RatedAt   string         `json:"rated_at"`
 	Source    string         `json:"source"` // "data" or "app"

@@ -44,10 +44,12 @@ type User struct {
 
 // Rating is one rating of the data.
 type Rating struct {
-	MovieID   int32  `json:"movie_id"`
-	Rating    int    `json:"rating"`
-	Timestamp int64  `json:"timestamp"`
-	Split     string `json:"split"`
+	MovieID int32 `json:"movie_id"`
+	// Rating is whole stars in ML-100K and ML-1M, half stars in the later
+	// releases (the database's REAL rating).
+	Rating    float64 `json:"rating"`
+	Timestamp int64   `json:"timestamp"`
+	Split     string  `json:"split"`
 }
 
 // Run is one pipeline run recorded in the database (pipeline_runs).
@@ -232,7 +234,8 @@ func (c *Catalog) loadMovies(d *sql.DB) error {
 }
 
 func (c *Catalog) loadUsers(d *sql.DB) error {
-	rows, err := d.Query(`SELECT u.user_id, u.age, u.gender, u.occupation_id, u.zip_code,
+	// Demographics are NULL for a dataset without them: zero values here.
+	rows, err := d.Query(`SELECT u.user_id, COALESCE(u.age, 0), COALESCE(u.gender, ''), COALESCE(u.occupation_id, -1), COALESCE(u.zip_code, ''),
 		COALESCE(s.n_ratings, 0), s.mean_rating, s.first_rated_at, s.last_rated_at, COALESCE(s.favourite_genres, '[]')
 		FROM users u LEFT JOIN user_stats s USING (user_id) ORDER BY u.user_id`)
 	if err != nil {
@@ -248,10 +251,12 @@ func (c *Catalog) loadUsers(d *sql.DB) error {
 		if err := rows.Scan(&u.ID, &u.Age, &u.Gender, &occ, &u.ZipCode, &u.NRatings, &mean, &first, &last, &fav); err != nil {
 			return err
 		}
-		if occ < 0 || occ >= len(c.Occupations) {
+		if occ < -1 || occ >= len(c.Occupations) {
 			return fmt.Errorf("user %d: occupation_id %d unknown", u.ID, occ)
 		}
-		u.Occupation = c.Occupations[occ]
+		if occ >= 0 {
+			u.Occupation = c.Occupations[occ]
+		}
 		if mean.Valid {
 			v := mean.Float64
 			u.MeanRating = &v
@@ -435,7 +440,7 @@ func (c *Catalog) GenreID(name string) (int, bool) {
 func (c *Catalog) FavouriteGenres(history []Rating) []string {
 	counts := make([]int, len(c.Genres))
 	for _, r := range history {
-		if r.Rating < c.LikedRating {
+		if r.Rating < float64(c.LikedRating) {
 			continue
 		}
 		if m, ok := c.Movie(r.MovieID); ok {

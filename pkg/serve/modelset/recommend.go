@@ -227,7 +227,7 @@ type Because struct {
 func (s *Set) BecauseYouWatched(p *Profile, k int) *Because {
 	for i := len(p.History) - 1; i >= 0; i-- {
 		r := p.History[i]
-		if r.Rating < s.Catalog.LikedRating {
+		if r.Rating < float64(s.Catalog.LikedRating) {
 			continue
 		}
 		m, ok := s.Catalog.Movie(r.MovieID)
