@@ -422,6 +422,9 @@ func (s *Server) checkDemo(set *modelset.Set, q recommend.Query) (recommend.Quer
 				q.Occupation, found = name, true
 			}
 		}
+		if !found && len(set.Catalog.Occupations) == 0 {
+			return q, errorf(http.StatusBadRequest, CodeBadBody, "occupation %q: this dataset has no occupations (no demographics)", clip(o))
+		}
 		if !found {
 			return q, errorf(http.StatusBadRequest, CodeBadBody, "occupation %q: want one of %s", clip(o), strings.Join(set.Catalog.Occupations, ", "))
 		}
