@@ -69,6 +69,9 @@ for ds in ml-25m csv; do
     continue
   fi
   ok "make all DATASET=$ds ($((SECONDS - t0)) s)"
+  # Every stage ran on this dataset (none left over from the previous one).
+  ran=$(sed -nE 's|^bin/([a-z0-9-]+) .*|\1|p' "$work/make-$ds.log" | grep -vx pipeline | sort | tr '\n' ' ')
+  expect "$ds: stages run" "$ran" "dbsetup features process semantic train-bert4rec train-twotower "
   expect "$ds: metrics/process.json names the dataset" \
     "$(sqlite3 :memory: "SELECT COALESCE(json_extract(readfile('metrics/process.json'), '\$.params.dataset'), json_extract(readfile('metrics/process.json'), '\$.params.data_processing.dataset'))")" "$ds"
   for t in ratings users movies; do
