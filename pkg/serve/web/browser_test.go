@@ -190,7 +190,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#new-grid li:nth-child(2) .pick`)),
 		chromedp.Click(chromedp.CSS(`#new-grid li:nth-child(3) .pick`)),
 		waitJS("three picks", count(`#new-grid .pick[aria-pressed="true"]`)+" === 3"),
-		waitJS("recommendations", count("#new-recs .card")+" > 0 && document.querySelector('#new-model').textContent.startsWith('BERT4Rec')"),
+		waitJS("recommendations for the three picks", count("#new-recs .card")+" > 0 && document.querySelector('#new-model').textContent.startsWith('BERT4Rec') && (document.querySelector('#new-recs').dataset.picks || '').split(',').length === 3"),
 		into(&picks, chromedp.Evaluate[[]int](ids(`#new-grid .pick[aria-pressed="true"]`))),
 		into(&target, chromedp.Evaluate[[]int](ids("#new-recs .card"))),
 		shot("new"),

@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
-const state = { user: null, picked: [], newPage: 1, historyPage: 1, movie: null };
+const state = { user: null, picked: [], newPage: 1, historyPage: 1, movie: null, newRecsSeq: 0 };
 
 // api calls the JSON API and throws an Error whose message is the API's
 // own (or says that the server could not be reached).
@@ -301,10 +301,17 @@ async function newRecs() {
     $("#new-model").textContent = "";
     return;
   }
+  // Picks come faster than answers: only the answer to the latest picks
+  // is shown, so a late answer for fewer picks never replaces it (it could
+  // recommend a movie picked since).
+  const seq = ++state.newRecsSeq;
+  const picks = state.picked.slice();
   await guard("getting recommendations", async () => {
-    const r = await post("/api/recommendations", { history: state.picked, model: "bert4rec", k: 12 });
+    const r = await post("/api/recommendations", { history: picks, model: "bert4rec", k: 12 });
+    if (seq !== state.newRecsSeq) return;
     $("#new-model").textContent = r.model === "bert4rec" ? "BERT4Rec, from your picks" : r.model;
     fill(list, r.items, (it) => card(it.movie, it.reason ? it.reason.text : ""));
+    list.dataset.picks = picks.join(",");
   });
 }
 
