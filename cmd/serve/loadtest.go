@@ -19,6 +19,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/moviegenie/pipeline/pkg/atomicfile"
 	"github.com/moviegenie/pipeline/pkg/cliapp"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/serve/catalog"
@@ -89,7 +90,7 @@ func runLoadtest(c *cli.Context) error {
 	orig := map[string]string{"moviegenie.db": c.String(dbFlag.Name), "bert4rec.bin": c.String(bertFlag.Name),
 		"twotower.bin": c.String(towerFlag.Name), "semantic.bin": c.String(semFlag.Name)}
 	for name, src := range orig {
-		if err := copyFile(src, filepath.Join(dir, name)); err != nil {
+		if err := atomicfile.Copy(src, filepath.Join(dir, name)); err != nil {
 			return fmt.Errorf("%w (build the pipeline first: make all)", err)
 		}
 		if err := run.AddInput(src); err != nil {
@@ -166,10 +167,10 @@ func runLoadtest(c *cli.Context) error {
 		{Name: "search", Route: "GET /api/search", Request: func(n int) (string, string, string) {
 			return "GET", base + "/api/search?k=10&q=" + url.QueryEscape(searchQueries[n%len(searchQueries)]), ""
 		}, During: reload("model and database files replaced (atomic rename), picked up by the watcher", func() error {
-			if err := copyFile(orig["bert4rec.bin"], filepath.Join(dir, "bert4rec.bin")); err != nil {
+			if err := atomicfile.Copy(orig["bert4rec.bin"], filepath.Join(dir, "bert4rec.bin")); err != nil {
 				return err
 			}
-			return copyFile(orig["moviegenie.db"], filepath.Join(dir, "moviegenie.db"))
+			return atomicfile.Copy(orig["moviegenie.db"], filepath.Join(dir, "moviegenie.db"))
 		})},
 		{Name: "search_uncached", Route: "GET /api/search (distinct queries)", Request: func(n int) (string, string, string) {
 			return "GET", base + "/api/search?k=10&q=" + url.QueryEscape(typo(titles[n%len(titles)], n/len(titles))), ""
@@ -369,29 +370,6 @@ func ownCPUSeconds() float64 {
 func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 
 func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
-
-// copyFile copies src over dst through a temporary file and a rename, as
-// the pipeline replaces its outputs.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	tmp := dst + ".tmp"
-	out, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, dst)
-}
 
 // typo swaps two neighbouring letters of a title (the v'th pair), so that
 // every request of the uncached search scenario is a new query.

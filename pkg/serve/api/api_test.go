@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moviegenie/pipeline/pkg/atomicfile"
 	"github.com/moviegenie/pipeline/pkg/serve/appstore"
 	"github.com/moviegenie/pipeline/pkg/serve/modelset"
 	"github.com/moviegenie/pipeline/pkg/serve/servetest"
@@ -501,7 +502,7 @@ func TestHotReload(t *testing.T) {
 		defer close(ctxDone)
 		for _, p := range [][2]string{{f.BERT4Rec, files.BERT4Rec}, {f.DB, files.DB}} {
 			time.Sleep(150 * time.Millisecond)
-			if err := servetest.CopyFile(p[0], p[1]); err != nil {
+			if err := atomicfile.Copy(p[0], p[1]); err != nil {
 				t.Error(err)
 			}
 			if err := h.Reload("watch"); err != nil {

@@ -8,10 +8,11 @@
 package servetest
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/moviegenie/pipeline/pkg/atomicfile"
 )
 
 // Paths are the pipeline outputs the application loads (the fields of
@@ -76,32 +77,9 @@ func Copy(t testing.TB, f Paths, dir string) Paths {
 		Semantic: filepath.Join(dir, "semantic.bin"),
 	}
 	for _, p := range [][2]string{{f.DB, out.DB}, {f.BERT4Rec, out.BERT4Rec}, {f.TwoTower, out.TwoTower}, {f.Semantic, out.Semantic}} {
-		if err := CopyFile(p[0], p[1]); err != nil {
+		if err := atomicfile.Copy(p[0], p[1]); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return out
-}
-
-// CopyFile copies src to dst through a temporary file renamed into place
-// (as the pipeline replaces its outputs).
-func CopyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	tmp := dst + ".tmp"
-	out, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, dst)
 }
