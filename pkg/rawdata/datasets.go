@@ -186,33 +186,18 @@ func UnzipRelease(zr *zip.Reader, dst string, r Release) error {
 	})
 }
 
-// installFiles is install for a file list, verified when sums is not nil.
+// installFiles is install for a file list, verified against sums when it
+// is not nil, else only checked to be all there.
 func installFiles(dst string, files []string, sums Sums, fill func(tmp string) error) error {
-	if sums != nil {
-		return install(dst, sums, fill)
-	}
-	parent := filepath.Dir(filepath.Clean(dst))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dst)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
-	if err := fill(tmp); err != nil {
-		return err
-	}
-	for _, n := range files {
-		if _, err := os.Stat(filepath.Join(tmp, n)); err != nil {
-			return err
+	return install(dst, fill, func(tmp string) error {
+		if sums != nil {
+			return Verify(tmp, sums)
 		}
-	}
-	if err := os.RemoveAll(dst); err != nil {
-		return err
-	}
-	return os.Rename(tmp, dst)
+		for _, n := range files {
+			if _, err := os.Stat(filepath.Join(tmp, n)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -93,7 +93,7 @@ func CopyFrom(src, dst string, sums Sums) error {
 	if err := Verify(src, sums); err != nil {
 		return err
 	}
-	return install(dst, sums, func(tmp string) error {
+	return installFiles(dst, nil, sums, func(tmp string) error {
 		for _, name := range sums.Names() {
 			data, err := os.ReadFile(filepath.Join(src, name))
 			if err != nil {
@@ -137,7 +137,7 @@ func Unzip(archive []byte, dst string, sums Sums) error {
 	if err != nil {
 		return fmt.Errorf("not a zip archive: %w", err)
 	}
-	return install(dst, sums, func(tmp string) error {
+	return installFiles(dst, nil, sums, func(tmp string) error {
 		found := map[string]bool{}
 		for _, f := range zr.File {
 			name := filepath.Base(f.Name)
@@ -167,10 +167,10 @@ func Unzip(archive []byte, dst string, sums Sums) error {
 	})
 }
 
-// install fills a temporary directory next to dst, verifies it, and renames
-// it over dst.
-func install(dst string, sums Sums, fill func(tmp string) error) error {
-	parent := filepath.Dir(dst)
+// install fills a temporary directory next to dst, checks it, and renames
+// it over dst; a failed fill or check leaves dst as it was.
+func install(dst string, fill, check func(tmp string) error) error {
+	parent := filepath.Dir(filepath.Clean(dst))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func install(dst string, sums Sums, fill func(tmp string) error) error {
 	if err := fill(tmp); err != nil {
 		return err
 	}
-	if err := Verify(tmp, sums); err != nil {
+	if err := check(tmp); err != nil {
 		return err
 	}
 	if err := os.RemoveAll(dst); err != nil && !errors.Is(err, os.ErrNotExist) {
