@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/moviegenie/pipeline/pkg/realdata"
 	"github.com/moviegenie/pipeline/pkg/serve/api"
 	"github.com/moviegenie/pipeline/pkg/serve/appstore"
 	"github.com/moviegenie/pipeline/pkg/serve/modelset"
@@ -22,18 +21,17 @@ import (
 // TestRatingReachesThePipeline posts a rating to the API, exports the app
 // store with `serve export`, and runs the process stage (the binary, with
 // the param data_processing.extra_ratings pointing at the export) on the
-// real MovieLens 100K (pkg/realdata: ML100K_DIR): the rating is a row of
+// raw data the served pipeline was built from: the rating is a row of
 // the new ratings.parquet, the input of every model of the next
 // `make all`; the movie the user had rated in the data is left out of the
 // export, so process does not refuse it as a duplicate.
 func TestRatingReachesThePipeline(t *testing.T) {
 	f := servetest.Files(t)
 	root := servetest.Root(t)
-	rawDir := realdata.Dir(t)
 	dir := t.TempDir()
 
 	// 1. A rating through the API, of a movie user 42 has not rated.
-	h, err := modelset.NewHolder(modelset.Files(f), nil)
+	h, err := modelset.NewHolder(modelset.Files(f.App), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,8 +86,12 @@ func TestRatingReachesThePipeline(t *testing.T) {
 		}
 	}
 	out := filepath.Join(dir, "processed")
-	cmd := exec.Command(process, "--params", filepath.Join(root, "params.yaml"), "--set", "data_processing.extra_ratings="+csv,
-		"--raw", rawDir, "--out", out, "--metrics", filepath.Join(dir, "process.json"))
+	var args []string
+	for _, p := range f.Params {
+		args = append(args, "--params", p)
+	}
+	args = append(args, "--set", "data_processing.extra_ratings="+csv, "--raw", f.Raw, "--out", out, "--metrics", filepath.Join(dir, "process.json"))
+	cmd := exec.Command(process, args...)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("process with data_processing.extra_ratings: %v\n%s", err, msg)
 	}

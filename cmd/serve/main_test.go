@@ -54,7 +54,7 @@ func TestServeReloadAndStop(t *testing.T) {
 	f := servetest.Files(t)
 	dir := t.TempDir()
 	cmd := exec.Command(bin.Path(t), "run", "--addr", "127.0.0.1:0", "--watch", "0", "--db", f.DB, "--bert4rec", f.BERT4Rec,
-		"--twotower", f.TwoTower, "--semantic", f.Semantic, "--app-db", filepath.Join(dir, "app.db"))
+		"--twotower", f.TwoTower, "--semantic", f.Semantic, "--app-db", filepath.Join(dir, "app.db"), "--raw", f.Raw)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

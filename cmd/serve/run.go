@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/moviegenie/pipeline/pkg/serve/api"
 	"github.com/moviegenie/pipeline/pkg/serve/appstore"
 	"github.com/moviegenie/pipeline/pkg/serve/modelset"
+	"github.com/moviegenie/pipeline/pkg/serve/rawusers"
 	"github.com/moviegenie/pipeline/pkg/serve/web"
 )
 
@@ -30,6 +32,7 @@ var (
 	metricsFlag  = &cli.StringFlag{Name: "metrics-dir", Value: "metrics", Usage: "`DIR` of the pipeline's metrics files (the models page)"}
 	reportsFlag  = &cli.StringFlag{Name: "reports", Value: "reports", Usage: "`DIR` of the charts of make plots"}
 	watchFlag    = &cli.DurationFlag{Name: "watch", Value: time.Second, Usage: "poll the files for changes every `D` (0: only on SIGHUP)"}
+	rawFlag      = &cli.StringFlag{Name: "raw", Usage: "the raw data `DIR` the database was built from (new users get ids above all of its users; default data/raw/DATASET)"}
 	shutdownFlag = &cli.DurationFlag{Name: "shutdown-timeout", Value: 30 * time.Second, Usage: "on SIGINT/SIGTERM, wait at most `D` for requests in flight"}
 )
 
@@ -37,7 +40,7 @@ func runCommand() *cli.Command {
 	return &cli.Command{
 		Name:   "run",
 		Usage:  "serve the API and the page (the default command)",
-		Flags:  []cli.Flag{addrFlag, dbFlag, bertFlag, towerFlag, semFlag, appDBFlag, metricsFlag, reportsFlag, watchFlag, shutdownFlag},
+		Flags:  []cli.Flag{addrFlag, dbFlag, bertFlag, towerFlag, semFlag, appDBFlag, rawFlag, metricsFlag, reportsFlag, watchFlag, shutdownFlag},
 		Action: serve,
 	}
 }
@@ -69,8 +72,17 @@ func serve(c *cli.Context) error {
 		return err
 	}
 	defer store.Close()
+	dataset := holder.Current().Catalog.Dataset()
+	raw := c.String(rawFlag.Name)
+	if raw == "" {
+		raw = filepath.Join("data", "raw", dataset)
+	}
+	rawMax, err := rawusers.MaxID(raw, dataset)
+	if err != nil {
+		log.Printf("warning: new users are off (POST /api/users answers 503): %v (--raw names the folder)", err)
+	}
 	srv := api.New(api.Config{Holder: holder, Store: store, MetricsDir: c.String(metricsFlag.Name),
-		ReportsDir: c.String(reportsFlag.Name), Static: web.FS()})
+		ReportsDir: c.String(reportsFlag.Name), Static: web.FS(), RawMaxUserID: rawMax})
 	holder.OnReload = srv.ReloadObserver
 	log.Printf("loaded %s, 3 models and %s in %.2fs", files.DB, store.Path(), time.Since(start).Seconds())
 

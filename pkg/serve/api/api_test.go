@@ -18,6 +18,7 @@ import (
 	"github.com/moviegenie/pipeline/pkg/atomicfile"
 	"github.com/moviegenie/pipeline/pkg/serve/appstore"
 	"github.com/moviegenie/pipeline/pkg/serve/modelset"
+	"github.com/moviegenie/pipeline/pkg/serve/rawusers"
 	"github.com/moviegenie/pipeline/pkg/serve/servetest"
 	"github.com/moviegenie/pipeline/pkg/serve/web"
 )
@@ -32,7 +33,7 @@ var (
 // test binary) with a fresh app store.
 func testServer(t *testing.T) (*httptest.Server, *appstore.Store) {
 	t.Helper()
-	f := modelset.Files(servetest.Files(t))
+	f := modelset.Files(servetest.Files(t).App)
 	holderOnce.Do(func() { holder, holderErr = modelset.NewHolder(f, nil) })
 	if holderErr != nil {
 		t.Fatal(holderErr)
@@ -44,10 +45,28 @@ func testServer(t *testing.T) (*httptest.Server, *appstore.Store) {
 	t.Cleanup(func() { st.Close() })
 	root := servetest.Root(t)
 	srv := New(Config{Holder: holder, Store: st, MetricsDir: filepath.Join(root, "metrics"),
-		ReportsDir: filepath.Join(root, "reports"), Static: web.FS()})
+		ReportsDir: filepath.Join(root, "reports"), Static: web.FS(), RawMaxUserID: rawMax(t)})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts, st
+}
+
+var (
+	rawOnce sync.Once
+	rawID   int32
+	rawErr  error
+)
+
+// rawMax is the largest user id of the raw data the served files come
+// from.
+func rawMax(t *testing.T) int32 {
+	t.Helper()
+	f := servetest.Files(t)
+	rawOnce.Do(func() { rawID, rawErr = rawusers.MaxID(f.Raw, "ml-100k") })
+	if rawErr != nil {
+		t.Fatal(rawErr)
+	}
+	return rawID
 }
 
 func do(t *testing.T, method, url, body string) (int, []byte, http.Header) {
@@ -410,7 +429,7 @@ func TestNewUser(t *testing.T) {
 // for the same arguments, with and without a user.
 func TestSearchMatchesCLI(t *testing.T) {
 	ts, _ := testServer(t)
-	f := modelset.Files(servetest.Files(t))
+	f := servetest.Files(t)
 	root := servetest.Root(t)
 	bin := filepath.Join(t.TempDir(), "semantic")
 	if out, err := exec.Command("go", "build", "-o", bin, filepath.Join(root, "cmd", "semantic")).CombinedOutput(); err != nil {
@@ -420,8 +439,12 @@ func TestSearchMatchesCLI(t *testing.T) {
 		q    string
 		user string
 	}{{"pulp fictoin", ""}, {"90s sci-fi about space", ""}, {"movies like star wars", "42"}} {
-		args := []string{"--params", filepath.Join(root, "params.yaml"), "search", c.q, "-k", "8", "--json", "--index", f.Semantic,
-			"--model", f.BERT4Rec, "--processed", filepath.Join(root, "data", "processed"), "--features", filepath.Join(root, "data", "features")}
+		var args []string
+		for _, p := range f.Params {
+			args = append(args, "--params", p)
+		}
+		args = append(args, "search", c.q, "-k", "8", "--json", "--index", f.Semantic,
+			"--model", f.BERT4Rec, "--processed", f.Processed, "--features", f.Features)
 		url := ts.URL + "/api/search?k=8&q=" + strings.ReplaceAll(c.q, " ", "%20")
 		if c.user != "" {
 			args = append(args, "--user", c.user)
@@ -432,7 +455,7 @@ func TestSearchMatchesCLI(t *testing.T) {
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
 		if err != nil {
-			t.Fatalf("semantic search %q: %v\n%s(are data/ and models/ from the current code? make all rebuilds them)", args, err, stderr.String())
+			t.Fatalf("semantic search %q: %v\n%s", args, err, stderr.String())
 		}
 		var want []int32
 		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
@@ -454,9 +477,9 @@ func TestSearchMatchesCLI(t *testing.T) {
 // TestHotReload replaces the model and database files while clients send
 // requests: no request fails, and the server moves to a new generation.
 func TestHotReload(t *testing.T) {
-	f := modelset.Files(servetest.Files(t))
+	f := servetest.Files(t)
 	dir := t.TempDir()
-	files := modelset.Files(servetest.Copy(t, servetest.Paths(f), dir))
+	files := modelset.Files(servetest.Copy(t, f, dir).App)
 	h, err := modelset.NewHolder(files, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -534,5 +557,25 @@ func TestHotReload(t *testing.T) {
 	_, data, _ := do(t, "GET", ts.URL+"/metrics", "")
 	if !strings.Contains(string(data), `moviegenie_model_reloads_total{result="error",trigger="watch"} 1`) {
 		t.Error("got no failed reload in /metrics")
+	}
+}
+
+// TestNewUserNeedsRawIDs checks that without the raw data's user ids no
+// user is created (an id could collide with a user k-core dropped).
+func TestNewUserNeedsRawIDs(t *testing.T) {
+	testServer(t) // loads the holder
+	st, err := appstore.Open(filepath.Join(t.TempDir(), "app.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ts := httptest.NewServer(New(Config{Holder: holder, Store: st, Static: web.FS()}))
+	defer ts.Close()
+	status, data, _ := do(t, "POST", ts.URL+"/api/users", `{"age":30}`)
+	if status != 503 || decode[errorBody](t, data).Error.Code != CodeUnavailable {
+		t.Errorf("got status %d %s, want 503 %s", status, data, CodeUnavailable)
+	}
+	if users, _ := st.Counts(); users != 0 {
+		t.Errorf("got %d users stored, want 0", users)
 	}
 }

@@ -396,8 +396,12 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, set *modelse
 	if err != nil {
 		return err
 	}
+	if s.cfg.RawMaxUserID <= 0 {
+		return errorf(http.StatusServiceUnavailable, CodeUnavailable,
+			"new users are off: the raw data's user ids are unknown (see the server's log), and a new id could collide with one")
+	}
 	created, err := s.cfg.Store.CreateUser(appstore.User{Age: u.Age, Gender: u.Gender, Occupation: u.Occupation, ZipCode: u.ZipCode},
-		set.Catalog.MaxUserID()+1)
+		max(set.Catalog.MaxUserID(), s.cfg.RawMaxUserID)+1)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,10 @@ type Config struct {
 	ReportsDir string
 	// Static is the embedded page (index.html at its root).
 	Static fs.FS
+	// RawMaxUserID is the largest user id of the raw data
+	// (rawusers.MaxID): new users get ids above it. 0 means unknown, and
+	// POST /api/users is then refused (503), as an id could collide.
+	RawMaxUserID int32
 }
 
 // Server is the HTTP handler of the application.

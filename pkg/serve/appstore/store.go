@@ -151,8 +151,8 @@ func (s *Store) remember(r Rating) {
 }
 
 // CreateUser adds a user with the next free id that is at least minID
-// (the data's largest user id + 1, so app users never collide with the
-// data's). Demographics are optional; the caller validates them.
+// (the raw data's largest user id + 1, so app users never collide with a
+// user of the data, kept by the k-core filter or not). Demographics are optional; the caller validates them.
 func (s *Store) CreateUser(u User, minID int32) (User, error) {
 	if u.Age != 0 && (u.Age < 1 || u.Age > 120) {
 		return User{}, fmt.Errorf("%w: age %d: want 1..120", ErrBadUser, u.Age)

@@ -59,6 +59,7 @@ type Run struct {
 	FinishedAt string          `json:"finished_at"`
 	Outputs    []FileRef       `json:"-"`
 	Metrics    json.RawMessage `json:"-"`
+	Params     json.RawMessage `json:"-"`
 }
 
 // FileRef is a file a run read or wrote.
@@ -298,21 +299,22 @@ func (c *Catalog) loadRatings(d *sql.DB) error {
 }
 
 func (c *Catalog) loadRuns(d *sql.DB) error {
-	rows, err := d.Query(`SELECT stage, params_hash, finished_at, outputs, metrics FROM pipeline_runs ORDER BY stage`)
+	rows, err := d.Query(`SELECT stage, params_hash, finished_at, outputs, metrics, params FROM pipeline_runs ORDER BY stage`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r Run
-		var outputs, metrics string
-		if err := rows.Scan(&r.Stage, &r.ParamsHash, &r.FinishedAt, &outputs, &metrics); err != nil {
+		var outputs, metrics, params string
+		if err := rows.Scan(&r.Stage, &r.ParamsHash, &r.FinishedAt, &outputs, &metrics, &params); err != nil {
 			return err
 		}
 		if err := json.Unmarshal([]byte(outputs), &r.Outputs); err != nil {
 			return fmt.Errorf("stage %s: outputs: %w", r.Stage, err)
 		}
 		r.Metrics = json.RawMessage(metrics)
+		r.Params = json.RawMessage(params)
 		c.Runs = append(c.Runs, r)
 	}
 	return rows.Err()
@@ -400,6 +402,20 @@ func (c *Catalog) Ratings(id int32) []Rating {
 
 // MaxUserID is the largest user id of the data.
 func (c *Catalog) MaxUserID() int32 { return c.maxUser }
+
+// Dataset is the dataset the data comes from (the process run's
+// data_processing.dataset; ml-100k when the run does not say).
+func (c *Catalog) Dataset() string {
+	if r, ok := c.Run("process"); ok {
+		var p struct {
+			Dataset string `json:"dataset"`
+		}
+		if json.Unmarshal(r.Params, &p) == nil && p.Dataset != "" {
+			return p.Dataset
+		}
+	}
+	return "ml-100k"
+}
 
 // Run returns the pipeline run of a stage.
 func (c *Catalog) Run(stage string) (*Run, bool) {

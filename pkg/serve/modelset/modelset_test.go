@@ -12,7 +12,7 @@ import (
 // TestBatchedScoresEqualSingle checks that BERT4Rec scores computed in
 // concurrent batches equal those computed one history at a time.
 func TestBatchedScoresEqualSingle(t *testing.T) {
-	s, err := Load(Files(servetest.Files(t)), nil)
+	s, err := Load(Files(servetest.Files(t).App), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestBatchedScoresEqualSingle(t *testing.T) {
 // TestRecommendNeverSeen checks that no model recommends a movie of the
 // history, app ratings included.
 func TestRecommendNeverSeen(t *testing.T) {
-	s, err := Load(Files(servetest.Files(t)), nil)
+	s, err := Load(Files(servetest.Files(t).App), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
