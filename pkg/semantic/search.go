@@ -508,29 +508,12 @@ func (s *scorer) embedding(q any) []float64 {
 	if !slices.ContainsFunc(v, func(x float32) bool { return x != 0 }) {
 		return out // no known word: no similarity
 	}
-	d := ix.dim
-	for i := range out {
-		out[i] = math.Max(0, float64(dot(v, ix.emb[i*d:(i+1)*d])))
+	dots := make([]float32, len(ix.movies))
+	dotRows(v, ix.emb, dots)
+	for i, x := range dots {
+		out[i] = math.Max(0, float64(x))
 	}
 	return out
-}
-
-// dot is the inner product of two vectors of equal length, over four
-// accumulators (a fixed order: the same inputs give the same bits).
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	k := 0
-	for ; k+4 <= len(a); k += 4 {
-		s0 += a[k] * b[k]
-		s1 += a[k+1] * b[k+1]
-		s2 += a[k+2] * b[k+2]
-		s3 += a[k+3] * b[k+3]
-	}
-	for ; k < len(a); k++ {
-		s0 += a[k] * b[k]
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 // top returns the best opt.K relevant movies, best first, ties by lower
@@ -573,12 +556,9 @@ func (s *scorer) top(opt Options) []Result {
 			return cmp.Compare(a, b) // movies are in id order
 		})
 	}
-	byScore(total)
 	var extra map[int]map[string]float64
 	if p := opt.Personal; p != nil {
-		if len(cands) > s.cfg.UserPool {
-			cands = cands[:s.cfg.UserPool]
-		}
+		cands = bestFirst(cands, total, s.cfg.UserPool)
 		extra = map[int]map[string]float64{}
 		sem := minMax(cands, func(i int) float64 { return total[i] })
 		per := minMax(cands, func(i int) float64 {
@@ -595,9 +575,11 @@ func (s *scorer) top(opt Options) []Result {
 			total[i] = a + b
 		}
 		byScore(total)
-	}
-	if len(cands) > opt.K {
-		cands = cands[:opt.K]
+		if len(cands) > opt.K {
+			cands = cands[:opt.K]
+		}
+	} else {
+		cands = bestFirst(cands, total, opt.K)
 	}
 	out := make([]Result, 0, len(cands))
 	for _, i := range cands {
@@ -617,6 +599,63 @@ func (s *scorer) top(opt Options) []Result {
 		out = append(out, r)
 	}
 	return out
+}
+
+// bestFirst returns the best n candidates by score, best first, ties by
+// the lower index: the head of the full sort, found with a bounded heap
+// (a search keeps 10 or 100 of some thousand candidates). It reuses
+// cands' storage.
+func bestFirst(cands []int, score []float64, n int) []int {
+	// before reports whether a ranks before b (a strict total order).
+	before := func(a, b int) bool { return score[a] > score[b] || (score[a] == score[b] && a < b) }
+	if n > len(cands) {
+		n = len(cands)
+	}
+	// heap[0] is the worst of the best n seen so far.
+	heap := make([]int, 0, n)
+	down := func(i int) {
+		for {
+			w, l, r := i, 2*i+1, 2*i+2
+			if l < len(heap) && before(heap[w], heap[l]) {
+				w = l
+			}
+			if r < len(heap) && before(heap[w], heap[r]) {
+				w = r
+			}
+			if w == i {
+				return
+			}
+			heap[i], heap[w] = heap[w], heap[i]
+			i = w
+		}
+	}
+	for _, c := range cands {
+		switch {
+		case len(heap) < n:
+			heap = append(heap, c)
+			for i := len(heap) - 1; i > 0; {
+				p := (i - 1) / 2
+				if !before(heap[p], heap[i]) {
+					break
+				}
+				heap[p], heap[i] = heap[i], heap[p]
+				i = p
+			}
+		case n > 0 && before(c, heap[0]):
+			heap[0] = c
+			down(0)
+		}
+	}
+	slices.SortFunc(heap, func(a, b int) int {
+		if before(a, b) {
+			return -1
+		}
+		if before(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return append(cands[:0], heap...)
 }
 
 // minMax maps f over the candidates to [0, 1] by min-max (all 0 when they
