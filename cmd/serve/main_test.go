@@ -3,6 +3,9 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moviegenie/pipeline/pkg/serve/appstore"
 	"github.com/moviegenie/pipeline/pkg/serve/servetest"
 	"github.com/moviegenie/pipeline/pkg/testbin"
 )
@@ -109,5 +113,92 @@ func TestServeReloadAndStop(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("got %v on SIGTERM, want a clean exit; stderr:\n%s", err, stderr.String())
+	}
+}
+
+// TestShutdownFinishesRequestInFlight sends SIGTERM to the binary while a
+// request is in flight (its body half sent), checks that the server stops
+// taking new connections, then finishes the request: it gets its 201, the
+// rating is stored, and the server exits 0.
+func TestShutdownFinishesRequestInFlight(t *testing.T) {
+	f := servetest.Files(t)
+	dir := t.TempDir()
+	appDB := filepath.Join(dir, "app.db")
+	cmd := exec.Command(bin.Path(t), "run", "--addr", "127.0.0.1:0", "--watch", "0", "--db", f.DB, "--bert4rec", f.BERT4Rec,
+		"--twotower", f.TwoTower, "--semantic", f.Semantic, "--app-db", appDB, "--raw", f.Raw)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "serving on http://"); ok {
+				addr <- a
+			}
+		}
+	}()
+	var host string
+	select {
+	case host = <-addr:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no 'serving on' line within 60 s; stderr:\n%s", stderr.String())
+	}
+
+	body := `{"movie_id":50,"rating":4}`
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/users/42/ratings HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		host, len(body), body[:10])
+	time.Sleep(200 * time.Millisecond) // the server is reading the body
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// Shutdown has begun once the listener refuses new connections.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", host, time.Second)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatalf("the server still accepts connections 10 s after SIGTERM; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := io.WriteString(conn, body[10:]); err != nil {
+		t.Fatalf("finish the request in flight: %v", err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to the request in flight: %v; stderr:\n%s", err, stderr.String())
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("got status %d (%s) for the request in flight, want 201", resp.StatusCode, data)
+	}
+	conn.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("got %v after SIGTERM, want exit 0; stderr:\n%s", err, stderr.String())
+	}
+	st, err := appstore.Open(appDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if rs := st.Ratings(42); len(rs) != 1 || rs[0].MovieID != 50 {
+		t.Errorf("got app ratings %+v after the shutdown, want user 42's rating of movie 50", rs)
 	}
 }

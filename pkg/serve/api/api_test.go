@@ -560,6 +560,30 @@ func TestHotReload(t *testing.T) {
 	}
 }
 
+// TestMissingDemographicsAreNull creates a user with an age only: the
+// answer and the user page say null for the rest, never 0 or "".
+func TestMissingDemographicsAreNull(t *testing.T) {
+	ts, _ := testServer(t)
+	status, data, _ := do(t, "POST", ts.URL+"/api/users", `{"age":30}`)
+	if status != 201 {
+		t.Fatalf("got status %d\n%s", status, data)
+	}
+	created := decode[map[string]any](t, data)
+	id := int(created["user_id"].(float64))
+	_, page, _ := do(t, "GET", fmt.Sprintf("%s/api/users/%d", ts.URL, id), "")
+	for name, body := range map[string][]byte{"POST /api/users": data, "GET /api/users/{id}": page} {
+		u := decode[map[string]any](t, body)
+		if u["age"] != float64(30) {
+			t.Errorf("%s: got age %v, want 30", name, u["age"])
+		}
+		for _, k := range []string{"gender", "occupation", "zip_code"} {
+			if v, ok := u[k]; !ok || v != nil {
+				t.Errorf("%s: got %s %#v (present %v), want null", name, k, v, ok)
+			}
+		}
+	}
+}
+
 // TestNewUserNeedsRawIDs checks that without the raw data's user ids no
 // user is created (an id could collide with a user k-core dropped).
 func TestNewUserNeedsRawIDs(t *testing.T) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/moviegenie/pipeline/pkg/monitor"
+	"github.com/moviegenie/pipeline/pkg/movielens"
 	"github.com/moviegenie/pipeline/pkg/recommend"
 	"github.com/moviegenie/pipeline/pkg/semantic"
 	"github.com/moviegenie/pipeline/pkg/serve/appstore"
@@ -201,11 +203,11 @@ func (s *Server) user(w http.ResponseWriter, r *http.Request, set *modelset.Set)
 	out := map[string]any{"user_id": id}
 	if u, ok := set.Catalog.User(id); ok {
 		out["source"] = "data"
-		out["age"], out["gender"], out["occupation"], out["zip_code"] = nonzero(u.Age), nonempty(u.Gender), nonempty(u.Occupation), nonempty(u.ZipCode)
+		demoJSON(out, u.Age, u.Gender, u.Occupation, u.ZipCode)
 	} else {
 		u, _ := s.cfg.Store.User(id)
 		out["source"] = "app"
-		out["age"], out["gender"], out["occupation"], out["zip_code"] = nonzero(u.Age), nonempty(u.Gender), nonempty(u.Occupation), nonempty(u.ZipCode)
+		demoJSON(out, u.Age, u.Gender, u.Occupation, u.ZipCode)
 		out["created_at"] = u.CreatedAt
 	}
 	n, app, sum := len(p.History), 0, 0.0
@@ -230,6 +232,13 @@ func (s *Server) user(w http.ResponseWriter, r *http.Request, set *modelset.Set)
 	out["favourite_genres"] = set.Catalog.FavouriteGenres(p.History)
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// demoJSON sets a user's demographics in out, each null when unknown (a
+// dataset without demographics, or a field left out at sign-up), never 0
+// or "".
+func demoJSON(out map[string]any, age int, gender, occupation, zip string) {
+	out["age"], out["gender"], out["occupation"], out["zip_code"] = nonzero(age), nonempty(gender), nonempty(occupation), nonempty(zip)
 }
 
 func nonzero(v int) any {
@@ -405,7 +414,9 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, set *modelse
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, created)
+	out := map[string]any{"user_id": created.ID, "source": "app", "created_at": created.CreatedAt}
+	demoJSON(out, created.Age, created.Gender, created.Occupation, created.ZipCode)
+	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
 
@@ -439,6 +450,16 @@ func (s *Server) checkDemo(set *modelset.Set, q recommend.Query) (recommend.Quer
 	return q, nil
 }
 
+// ratingRule checks a rating against the rule of the data's dataset:
+// whole stars 1..5 (ML-100K, ML-1M, own csv data), or 0.5..5 in steps of
+// 0.5 on the half-star releases (ML-10M and later); rule says which.
+func ratingRule(set *modelset.Set, r float64) (ok bool, rule string) {
+	if f, err := movielens.Lookup(set.Catalog.Dataset()); err == nil && f.HalfStars && f.Syntax != movielens.SyntaxOwn {
+		return appstore.ValidRating(r), "0.5 to 5 in steps of 0.5 (" + f.Name + " has half stars)"
+	}
+	return r == math.Trunc(r) && r >= 1 && r <= 5, "a whole number of stars from 1 to 5"
+}
+
 // newRating is the body of POST /api/users/{id}/ratings. Rating is a
 // json.Number so that 4.5 is refused rather than truncated.
 type newRating struct {
@@ -458,8 +479,8 @@ func (s *Server) rate(w http.ResponseWriter, r *http.Request, set *modelset.Set)
 	if b.MovieID == nil || b.Rating == nil {
 		return errorf(http.StatusBadRequest, CodeBadBody, "body: movie_id and rating are required")
 	}
-	if *b.Rating != float64(int(*b.Rating)) || *b.Rating < 1 || *b.Rating > 5 {
-		return errorf(http.StatusBadRequest, CodeBadBody, "rating %s: want an integer from 1 to 5", strconv.FormatFloat(*b.Rating, 'g', 6, 64))
+	if ok, rule := ratingRule(set, *b.Rating); !ok {
+		return errorf(http.StatusBadRequest, CodeBadBody, "rating %s: want %s", strconv.FormatFloat(*b.Rating, 'g', 6, 64), rule)
 	}
 	if *b.MovieID < 1 || *b.MovieID > 1<<31-1 {
 		return errorf(http.StatusBadRequest, CodeBadBody, "movie_id %d: want a positive integer", *b.MovieID)
@@ -471,7 +492,7 @@ func (s *Server) rate(w http.ResponseWriter, r *http.Request, set *modelset.Set)
 	if !ok {
 		return errorf(http.StatusNotFound, CodeNotFound, "movie %d not found", *b.MovieID)
 	}
-	saved, err := s.cfg.Store.AddRating(id, m.ID, int(*b.Rating))
+	saved, err := s.cfg.Store.AddRating(id, m.ID, *b.Rating)
 	if err != nil {
 		return err
 	}

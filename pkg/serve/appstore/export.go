@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/moviegenie/pipeline/pkg/atomicfile"
 )
@@ -39,7 +40,8 @@ func (s *Store) WriteCSV(w io.Writer, skip Skip) (written, skipped int, err erro
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, CSVHeader)
 	for rows.Next() {
-		var u, m, r, ts int64
+		var u, m, ts int64
+		var r float64
 		if err := rows.Scan(&u, &m, &r, &ts); err != nil {
 			return written, skipped, fmt.Errorf("app store %s: %w", s.path, err)
 		}
@@ -47,7 +49,7 @@ func (s *Store) WriteCSV(w io.Writer, skip Skip) (written, skipped int, err erro
 			skipped++
 			continue
 		}
-		fmt.Fprintf(bw, "%d,%d,%d,%d\n", u, m, r, ts)
+		fmt.Fprintf(bw, "%d,%d,%s,%d\n", u, m, strconv.FormatFloat(r, 'f', -1, 64), ts)
 		written++
 	}
 	if err := rows.Err(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,7 +17,7 @@ import (
 
 // Errors of a bad request (the caller's doing).
 var (
-	ErrBadRating = errors.New("rating must be an integer from 1 to 5")
+	ErrBadRating = errors.New("rating must be 0.5 to 5 in steps of 0.5")
 	ErrBadUser   = errors.New("bad user")
 )
 
@@ -33,10 +34,27 @@ CREATE TABLE IF NOT EXISTS ratings (
 	seq       INTEGER PRIMARY KEY AUTOINCREMENT,
 	user_id   INTEGER NOT NULL CHECK (user_id > 0),
 	movie_id  INTEGER NOT NULL CHECK (movie_id > 0),
-	rating    INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+	rating    REAL NOT NULL CHECK (rating BETWEEN 0.5 AND 5 AND rating * 2 = round(rating * 2)),
 	timestamp INTEGER NOT NULL CHECK (timestamp >= 0)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS ratings_by_user ON ratings (user_id, movie_id, seq);
+`
+
+// migrateHalfStars turns a store of the first schema, whose ratings were
+// whole stars (an INTEGER column), into the current one (REAL, half
+// stars allowed), keeping every row and its seq, in one transaction.
+const migrateHalfStars = `
+CREATE TABLE ratings_v2 (
+	seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+	user_id   INTEGER NOT NULL CHECK (user_id > 0),
+	movie_id  INTEGER NOT NULL CHECK (movie_id > 0),
+	rating    REAL NOT NULL CHECK (rating BETWEEN 0.5 AND 5 AND rating * 2 = round(rating * 2)),
+	timestamp INTEGER NOT NULL CHECK (timestamp >= 0)
+) STRICT;
+INSERT INTO ratings_v2 (seq, user_id, movie_id, rating, timestamp) SELECT seq, user_id, movie_id, rating, timestamp FROM ratings;
+DROP TABLE ratings;
+ALTER TABLE ratings_v2 RENAME TO ratings;
+CREATE INDEX ratings_by_user ON ratings (user_id, movie_id, seq);
 `
 
 // User is a user created in the app. Zero values are "not given".
@@ -51,11 +69,11 @@ type User struct {
 
 // Rating is a rating given in the app (the latest for its movie).
 type Rating struct {
-	UserID    int32 `json:"user_id"`
-	MovieID   int32 `json:"movie_id"`
-	Rating    int   `json:"rating"`
-	Timestamp int64 `json:"timestamp"`
-	Seq       int64 `json:"-"`
+	UserID    int32   `json:"user_id"`
+	MovieID   int32   `json:"movie_id"`
+	Rating    float64 `json:"rating"` // stars: whole, or halves on a half-star dataset
+	Timestamp int64   `json:"timestamp"`
+	Seq       int64   `json:"-"`
 }
 
 // Store is an open app store.
@@ -83,6 +101,10 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("app store %s: %w", path, err)
 	}
 	d.SetMaxOpenConns(1) // one writer; reads are served from memory
+	if err := migrate(d); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("app store %s: upgrade the ratings table to half stars: %w", path, err)
+	}
 	if _, err := d.Exec(schema); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("app store %s: create schema: %w", path, err)
@@ -94,6 +116,31 @@ func Open(path string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// migrate upgrades a store whose ratings column is still INTEGER.
+func migrate(d *sql.DB) error {
+	var typ string
+	err := d.QueryRow(`SELECT type FROM pragma_table_info('ratings') WHERE name = 'rating'`).Scan(&typ)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && typ != "INTEGER") {
+		return nil // a new store, or already upgraded
+	}
+	if err != nil {
+		return err
+	}
+	tx, err := d.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(migrateHalfStars); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ValidRating reports whether r is a rating the store holds: 0.5 to 5 in
+// steps of 0.5 (the API narrows it to whole stars on whole-star data).
+func ValidRating(r float64) bool { return r >= 0.5 && r <= 5 && r*2 == math.Trunc(r*2) }
 
 // Path is the store's file.
 func (s *Store) Path() string { return s.path }
@@ -198,9 +245,9 @@ func (s *Store) User(id int32) (User, bool) {
 
 // AddRating stores a rating durably (committed before it returns) and
 // returns it. The caller checks that the user and movie exist.
-func (s *Store) AddRating(userID, movieID int32, rating int) (Rating, error) {
-	if rating < 1 || rating > 5 {
-		return Rating{}, fmt.Errorf("%w (got %d)", ErrBadRating, rating)
+func (s *Store) AddRating(userID, movieID int32, rating float64) (Rating, error) {
+	if !ValidRating(rating) {
+		return Rating{}, fmt.Errorf("%w (got %v)", ErrBadRating, rating)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
