@@ -32,6 +32,7 @@ func init() { recommend.Register(Kind, Open) }
 type Recommender struct {
 	mu    sync.Mutex
 	m     *Model
+	sc    *Scorer
 	idx   map[int32]int32 // movie id -> movie_idx
 	paths recommend.Paths
 
@@ -54,7 +55,7 @@ func NewRecommender(m *Model, paths recommend.Paths) *Recommender {
 	for i, id := range m.MovieIDs {
 		idx[id] = int32(i + 1)
 	}
-	return &Recommender{m: m, idx: idx, paths: paths}
+	return &Recommender{m: m, sc: NewScorer(m), idx: idx, paths: paths}
 }
 
 // Kind returns "bert4rec".
@@ -125,7 +126,7 @@ func (r *Recommender) Scores(q recommend.Query) (map[int32]float32, map[int32]bo
 		return nil, nil, err
 	}
 	out := make([]float32, r.m.V)
-	r.m.ScoreNext([][]int32{hist}, out)
+	r.sc.Score([][]int32{hist}, out)
 	scores := make(map[int32]float32, r.m.V)
 	for i, s := range out {
 		scores[r.m.MovieIDs[i]] = s

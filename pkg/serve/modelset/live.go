@@ -8,8 +8,12 @@ import (
 	"github.com/moviegenie/pipeline/pkg/twotower"
 )
 
-// maxBatch bounds the histories BERT4Rec scores in one forward pass.
-const maxBatch = 64
+// maxBatch bounds the histories BERT4Rec scores in one forward pass. A
+// pass over 8 full histories costs about what 8 passes' worth of a larger
+// batch does per history, and small passes keep the tail short: a request
+// that just missed a pass waits for at most 8 histories' work before its
+// own starts, not for a pass over every request in flight.
+const maxBatch = 8
 
 // BERT4Rec serves a BERT4Rec model to concurrent requests by batching
 // them: the first request to arrive runs a forward pass over every
@@ -19,7 +23,8 @@ const maxBatch = 64
 // model's inference buffers are never shared by two passes.
 type BERT4Rec struct {
 	m   *bert4rec.Model
-	idx map[int32]int32 // movie id -> movie_idx (1-based)
+	sc  *bert4rec.Scorer // run by the batch leader only
+	idx map[int32]int32  // movie id -> movie_idx (1-based)
 
 	mu              sync.Mutex
 	queue           []*bertReq
@@ -39,7 +44,7 @@ func newBERT4Rec(m *bert4rec.Model) *BERT4Rec {
 	for i, id := range m.MovieIDs {
 		idx[id] = int32(i + 1)
 	}
-	return &BERT4Rec{m: m, idx: idx}
+	return &BERT4Rec{m: m, sc: bert4rec.NewScorer(m), idx: idx}
 }
 
 // Knows reports whether the model has the movie in its vocabulary.
@@ -83,7 +88,7 @@ func (b *BERT4Rec) Score(history []int32) []float32 {
 		hs[i] = r.hist
 	}
 	out := make([]float32, len(batch)*V)
-	b.m.ScoreNext(hs, out)
+	b.sc.Score(hs, out)
 	for i, r := range batch {
 		r.out = out[i*V : (i+1)*V : (i+1)*V]
 	}

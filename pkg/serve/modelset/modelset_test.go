@@ -10,7 +10,8 @@ import (
 )
 
 // TestBatchedScoresEqualSingle checks that BERT4Rec scores computed in
-// concurrent batches equal those computed one history at a time.
+// concurrent batches equal those computed one history at a time, and
+// those of the training code.
 func TestBatchedScoresEqualSingle(t *testing.T) {
 	s, err := Load(Files(servetest.Files(t).App), nil)
 	if err != nil {
@@ -36,6 +37,24 @@ func TestBatchedScoresEqualSingle(t *testing.T) {
 		for j := range want[i] {
 			if d := got[i][j] - want[i][j]; d > 1e-4 || d < -1e-4 {
 				t.Fatalf("history %d movie %d: got %v batched, want %v", i, j, got[i][j], want[i][j])
+			}
+		}
+	}
+	// ... and equal the training code's forward (ScoreNext), which runs
+	// every block on every position.
+	b := s.BERT4Rec
+	for i, h := range hists {
+		var idx []int32
+		for _, id := range h {
+			if ix, ok := b.idx[id]; ok {
+				idx = append(idx, ix)
+			}
+		}
+		train := make([]float32, b.m.V)
+		b.m.ScoreNext([][]int32{idx}, train)
+		for j := range train {
+			if d := got[i][j] - train[j]; d > 1e-4 || d < -1e-4 {
+				t.Fatalf("history %d movie %d: got %v served, want %v (training code's ScoreNext)", i, j, got[i][j], train[j])
 			}
 		}
 	}
