@@ -31,13 +31,14 @@ var (
 	ltDurationFlag = &cli.DurationFlag{Name: "duration", Value: 10 * time.Second, Usage: "length `D` of each scenario (at most 30s)"}
 	ltClientsFlag  = &cli.IntFlag{Name: "clients", Value: 32, Usage: "concurrent `N` clients"}
 	ltBinFlag      = &cli.StringFlag{Name: "bin", Usage: "serve binary `FILE` to start (default: this one)"}
+	ltOnlyFlag     = &cli.StringSliceFlag{Name: "only", Usage: "run only the scenarios `NAME,...` (default: all; for trying a change out)"}
 )
 
 func loadtestCommand() *cli.Command {
 	return &cli.Command{
 		Name:   "loadtest",
 		Usage:  "start the server on 127.0.0.1 and measure each route under load (make loadtest)",
-		Flags:  []cli.Flag{ltOutFlag, ltDurationFlag, ltClientsFlag, ltBinFlag, dbFlag, bertFlag, towerFlag, semFlag, metricsFlag, reportsFlag},
+		Flags:  []cli.Flag{ltOutFlag, ltDurationFlag, ltClientsFlag, ltBinFlag, ltOnlyFlag, dbFlag, bertFlag, towerFlag, semFlag, metricsFlag, reportsFlag},
 		Action: runLoadtest,
 	}
 }
@@ -49,6 +50,7 @@ var targets = []struct {
 	maxP99ms float64
 }{
 	{"search", 2000, 20},
+	{"search_uncached", 2000, 20},
 	{"recommendations_bert4rec", 500, 50},
 	{"movie_details", 3000, 0},
 }
@@ -191,6 +193,21 @@ func runLoadtest(c *cli.Context) error {
 			return "POST", base + "/api/recommendations", fmt.Sprintf(`{"history":[%d,%d,%d],"k":10}`, movie(n), movie(n+1), movie(n+2))
 		}},
 	}
+	if only := c.StringSlice(ltOnlyFlag.Name); len(only) > 0 {
+		var kept []loadtest.Scenario
+		for _, name := range only {
+			found := false
+			for _, s := range scenarios {
+				if s.Name == name {
+					kept, found = append(kept, s), true
+				}
+			}
+			if !found {
+				return cliapp.Usagef("--only %s: no such scenario", name)
+			}
+		}
+		scenarios = kept
+	}
 	var results []loadtest.Result
 	total := 0
 	for _, s := range scenarios {
@@ -238,9 +255,12 @@ func runLoadtest(c *cli.Context) error {
 		byName[r.Name] = r
 	}
 	for _, t := range targets {
-		r := byName[t.scenario]
+		r, ok := byName[t.scenario]
+		if !ok {
+			continue // not run (--only)
+		}
 		detail := fmt.Sprintf("%.0f req/s (target >= %.0f)", r.RPS, t.minRPS)
-		ok := r.RPS >= t.minRPS
+		ok = r.RPS >= t.minRPS
 		if t.maxP99ms > 0 {
 			detail += fmt.Sprintf(", p99 %.2f ms (target <= %.0f)", r.P99ms, t.maxP99ms)
 			ok = ok && r.P99ms <= t.maxP99ms
