@@ -195,7 +195,7 @@ func runLoadtest(c *cli.Context) error {
 	}
 	if only := c.StringSlice(ltOnlyFlag.Name); len(only) > 0 {
 		var kept []loadtest.Scenario
-		for _, name := range only {
+		for _, name := range strings.Split(strings.Join(only, ","), ",") {
 			found := false
 			for _, s := range scenarios {
 				if s.Name == name {

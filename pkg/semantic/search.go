@@ -99,6 +99,7 @@ func (ix *Index) Search(query string, cfg Config, opt Options) (*Response, error
 		return nil, err
 	}
 	s := ix.newScorer(cfg)
+	defer s.buf.release()
 	ws := words(query)
 	resp := &Response{Query: query, Mode: "search"}
 
@@ -141,10 +142,11 @@ type scorer struct {
 	parts map[string][]float64 // component -> per-movie weighted value
 	order []string             // component names in the order added
 	skip  int                  // movie never to return (the "like" anchor), or -1
+	buf   *buffers             // scratch of this search
 }
 
 func (ix *Index) newScorer(cfg Config) *scorer {
-	return &scorer{ix: ix, cfg: cfg, parts: map[string][]float64{}, skip: -1}
+	return &scorer{ix: ix, cfg: cfg, parts: map[string][]float64{}, skip: -1, buf: getBuffers()}
 }
 
 // add records a component with its weight; a zero weight or an all-zero
@@ -236,7 +238,7 @@ func (s *scorer) like(a int, in intent) {
 // relative to a's best neighbour, times scale; other movies 0.
 func (s *scorer) neighbourScores(a int, scale float64) []float64 {
 	ix := s.ix
-	out := make([]float64, len(ix.movies))
+	out := s.buf.float64s(len(ix.movies))
 	lo, hi := ix.nbrOff[a], ix.nbrOff[a+1]
 	if hi > lo {
 		top := float64(ix.nbrW[lo])
@@ -264,7 +266,7 @@ func (s *scorer) intents(in intent) {
 	ix, cfg := s.ix, s.cfg
 	n := len(ix.movies)
 	if len(in.genres) > 0 {
-		g := make([]float64, n)
+		g := s.buf.float64s(n)
 		for i := range g {
 			hit := 0
 			for _, gi := range in.genres {
@@ -277,13 +279,13 @@ func (s *scorer) intents(in intent) {
 		s.add("genre", cfg.GenreWeight, g)
 	}
 	if in.era != nil {
-		e := make([]float64, n)
+		e := s.buf.float64s(n)
 		for i, m := range ix.movies {
 			e[i] = eraScore(m.Year, *in.era, cfg.EraToleranceYears)
 		}
 		s.add("era", cfg.EraWeight, e)
 	}
-	p := make([]float64, n)
+	p := s.buf.float64s(n)
 	for i, v := range ix.pop {
 		p[i] = float64(v)
 	}
@@ -310,7 +312,7 @@ type cand struct {
 func (s *scorer) matchWords(ws []string) []qword {
 	ix, cfg := s.ix, s.cfg
 	out := make([]qword, len(ws))
-	shared := make([]bool, len(ix.vocab))
+	shared := s.buf.boolSlice(len(ix.vocab))
 	var touched []int32
 	done := map[string]int{} // word -> its first position
 	for j, w := range ws {
@@ -389,7 +391,7 @@ func (s *scorer) matchWords(ws []string) []qword {
 func (s *scorer) lexical(qws []qword, set []int) []float64 {
 	ix, cfg := s.ix, s.cfg
 	n := len(ix.movies)
-	out := make([]float64, n)
+	out := s.buf.float64s(n)
 	var total float64
 	for _, j := range set {
 		total += qws[j].weight
@@ -414,9 +416,9 @@ func (s *scorer) lexical(qws []qword, set []int) []float64 {
 		}
 		mult[qws[j].w]++
 	}
-	cover := make([]float64, n)
-	touched := make([]bool, n)
-	best := make([]float64, n)
+	cover := s.buf.float64s(n)
+	touched := s.buf.boolSlice(n)
+	best := s.buf.float64s(n)
 	for _, j := range distinct {
 		q := qws[j]
 		if len(q.cands) == 0 {
@@ -504,11 +506,11 @@ func (s *scorer) embedding(q any) []float64 {
 	case []float32:
 		v = x
 	}
-	out := make([]float64, len(ix.movies))
+	out := s.buf.float64s(len(ix.movies))
 	if !slices.ContainsFunc(v, func(x float32) bool { return x != 0 }) {
 		return out // no known word: no similarity
 	}
-	dots := make([]float32, len(ix.movies))
+	dots := s.buf.float32s(len(ix.movies))
 	dotRows(v, ix.emb, dots)
 	for i, x := range dots {
 		out[i] = math.Max(0, float64(x))
@@ -521,7 +523,7 @@ func (s *scorer) embedding(q any) []float64 {
 func (s *scorer) top(opt Options) []Result {
 	ix := s.ix
 	n := len(ix.movies)
-	total := make([]float64, n)
+	total := s.buf.float64s(n)
 	for _, name := range s.order {
 		for i, v := range s.parts[name] {
 			total[i] += v
@@ -529,7 +531,7 @@ func (s *scorer) top(opt Options) []Result {
 	}
 	// Relevant movies: a nonzero component other than popularity (which
 	// alone says nothing about the query).
-	relevant := make([]bool, n)
+	relevant := s.buf.boolSlice(n)
 	for _, name := range s.order {
 		if name == "popularity" {
 			continue
@@ -538,7 +540,7 @@ func (s *scorer) top(opt Options) []Result {
 			relevant[i] = relevant[i] || v > 0
 		}
 	}
-	var cands []int
+	cands := s.buf.intSlice(n)
 	for i := 0; i < n; i++ {
 		if i == s.skip || !relevant[i] {
 			continue
