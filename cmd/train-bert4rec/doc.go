@@ -47,6 +47,11 @@
 //	mask_token_ratio  default 1.0; a number in [0, 1]
 //	                  share of the masked positions shown as [MASK] (BERT:
 //	                  0.8); the rest half kept, half a random item
+//	window_offsets    default fixed; one of fixed, random
+//	                  fixed: the features stage's windows every epoch;
+//	                  random: each window but a user's most recent one moves
+//	                  to a random place in the user's train sequence each
+//	                  epoch
 //	mask_last         default force; one of force, force_all, extra, none
 //	                  next-item training: force masks the last item of each
 //	                  user's latest window, force_all of every window, extra
@@ -75,6 +80,9 @@
 //	sampled_softmax   default 0; an integer in [0, 1000000]
 //	                  negatives of a sampled softmax output layer, drawn
 //	                  each step; 0 = full softmax over every movie
+//	label_smoothing   default 0; a number in [0, 1)
+//	                  share of each target spread evenly over every movie
+//	                  (full softmax only); 0 = none
 //	sampled_uniform   default false; true or false
 //	                  sampled softmax: draw negatives uniformly instead of
 //	                  by popularity^0.75 (log-Q corrected)

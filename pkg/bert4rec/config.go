@@ -40,7 +40,11 @@ type Config struct {
 	// of that window in its Cloze example (free), "force_all" does so in
 	// every window (each window's last item predicted from the items
 	// before it, also free), "none" leaves the Cloze draws alone.
-	MaskLast string `yaml:"mask_last" json:"mask_last" default:"force" oneof:"force force_all extra none" doc:"next-item training: force masks the last item of each user's latest window, force_all of every window, extra adds the latest window again with only its last item masked, none leaves the Cloze draws alone"`
+	// WindowOffsets "random" moves every window but a user's most recent
+	// one to a random place in the user's train sequence each epoch (same
+	// length), instead of the fixed places the features stage cut.
+	WindowOffsets string `yaml:"window_offsets" json:"window_offsets,omitempty" default:"fixed" oneof:"fixed random" doc:"fixed: the features stage's windows every epoch; random: each window but a user's most recent one moves to a random place in the user's train sequence each epoch"`
+	MaskLast      string `yaml:"mask_last" json:"mask_last" default:"force" oneof:"force force_all extra none" doc:"next-item training: force masks the last item of each user's latest window, force_all of every window, extra adds the latest window again with only its last item masked, none leaves the Cloze draws alone"`
 
 	// Optimisation.
 	BatchSize    int     `yaml:"batch_size" json:"batch_size" default:"256" range:"[1,4096]" doc:"windows per step"`
@@ -59,8 +63,11 @@ type Config struct {
 	// shared by the batch; 0 takes the full softmax over every movie (exact;
 	// fast enough up to a few thousand movies). SampledUniform draws them
 	// uniformly instead of by popularity^0.75 with log-Q correction.
-	SampledSoftmax int  `yaml:"sampled_softmax" json:"sampled_softmax,omitempty" default:"0" range:"[0,1000000]" doc:"negatives of a sampled softmax output layer, drawn each step; 0 = full softmax over every movie"`
-	SampledUniform bool `yaml:"sampled_uniform" json:"sampled_uniform,omitempty" default:"false" doc:"sampled softmax: draw negatives uniformly instead of by popularity^0.75 (log-Q corrected)"`
+	SampledSoftmax int `yaml:"sampled_softmax" json:"sampled_softmax,omitempty" default:"0" range:"[0,1000000]" doc:"negatives of a sampled softmax output layer, drawn each step; 0 = full softmax over every movie"`
+	// LabelSmoothing spreads this share of each masked position's target
+	// evenly over every movie (full softmax only).
+	LabelSmoothing float64 `yaml:"label_smoothing" json:"label_smoothing,omitempty" default:"0" range:"[0,1)" doc:"share of each target spread evenly over every movie (full softmax only); 0 = none"`
+	SampledUniform bool    `yaml:"sampled_uniform" json:"sampled_uniform,omitempty" default:"false" doc:"sampled softmax: draw negatives uniformly instead of by popularity^0.75 (log-Q corrected)"`
 
 	// Model selection.
 	EvalEvery int `yaml:"eval_every" json:"eval_every" default:"1" range:"[1,100000]" doc:"validate every eval_every epochs (and after the last)"`
@@ -97,6 +104,9 @@ func (c Config) Validate() error {
 	}
 	if c.HiddenSize%c.NumHeads != 0 {
 		return params.Invalid(Section+".num_heads", c.NumHeads, fmt.Sprintf("a divisor of hidden_size %d", c.HiddenSize))
+	}
+	if c.LabelSmoothing > 0 && c.SampledSoftmax > 0 {
+		return params.Invalid(Section+".label_smoothing", c.LabelSmoothing, "0 with sampled_softmax (label smoothing needs the full softmax)")
 	}
 	if c.MaxLen == 1 {
 		return params.Invalid(Section+".max_len", c.MaxLen, "0 (the windows' length) or an integer in [2, 1024]")

@@ -220,7 +220,7 @@ func (m *Model) lossBackward(ws *workspace, b *batch, dropout bool) float32 {
 	if ws.neg != nil {
 		loss = nn.SampledSoftmaxCrossEntropy(ws.hl[:M*C], ws.iota[:M], b.targets, m.outW(), m.outBias.W, C, m.V, ws.neg, ws.logQ, dhl, m.outG(), m.outBias.G)
 	} else {
-		loss = nn.SoftmaxCrossEntropy(ws.hl[:M*C], ws.iota[:M], b.targets, m.outW(), m.outBias.W, C, m.V, dhl, m.outG(), m.outBias.G)
+		loss = nn.SmoothedSoftmaxCrossEntropy(ws.hl[:M*C], ws.iota[:M], b.targets, m.outW(), m.outBias.W, C, m.V, float32(cfg.LabelSmoothing), dhl, m.outG(), m.outBias.G)
 	}
 	// Head.
 	clear(ws.dhg[:M*C])

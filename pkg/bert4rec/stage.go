@@ -245,6 +245,7 @@ func assemble(s *eval.Split, movies []features.MovieFeature, seqs []features.Tra
 			return nil, fmt.Errorf("%s row %d: window is not the train part of user_idx %d at %d", features.WindowsFile, i, w.UserIdx, w.Start)
 		}
 		in.data.Windows = append(in.data.Windows, w.Items)
+		in.data.Seqs = append(in.data.Seqs, tr)
 		// The most recent window ends with the user's last train item.
 		in.data.Recent = append(in.data.Recent, int(w.Start)+len(w.Items) == len(tr))
 	}

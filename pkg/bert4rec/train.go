@@ -25,6 +25,10 @@ type TrainData struct {
 	// Recent marks each user's most recent window (window 0), for
 	// Config.MaskLast; nil marks none.
 	Recent []bool
+	// Seqs holds, for each window, the whole train sequence it was cut
+	// from (windows of one user share it), for Config.WindowOffsets
+	// "random"; nil keeps the windows as they are.
+	Seqs [][]int32
 }
 
 // Options are the hooks of Train: Validate's metrics pick the best epoch
@@ -51,6 +55,20 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 	}
 	if data.Recent != nil && len(data.Recent) != len(data.Windows) {
 		return nil, fmt.Errorf("%d recent flags for %d windows", len(data.Recent), len(data.Windows))
+	}
+	randomOffsets := cfg.WindowOffsets == "random" && data.Seqs != nil
+	if randomOffsets {
+		if len(data.Seqs) != len(data.Windows) || data.Recent == nil {
+			return nil, fmt.Errorf("window_offsets random: %d sequences and %d recent flags for %d windows", len(data.Seqs), len(data.Recent), len(data.Windows))
+		}
+		for i, q := range data.Seqs {
+			if len(q) < len(data.Windows[i]) {
+				return nil, fmt.Errorf("window %d: %d items, longer than its sequence of %d", i, len(data.Windows[i]), len(q))
+			}
+			if err := checkWindow(q[len(q)-min(len(q), T):], T, V); err != nil {
+				return nil, fmt.Errorf("sequence of window %d: %w", i, err)
+			}
+		}
 	}
 	// Examples 0..len(Windows)-1 are the Cloze windows; with mask_last
 	// "extra", the recent windows follow as last-item examples.
@@ -100,7 +118,11 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 			for k, idx := range chunk {
 				if idx < len(data.Windows) {
 					force := cfg.MaskLast == "force_all" || cfg.MaskLast == "force" && data.Recent != nil && data.Recent[idx]
-					clozeMask(&seqs[k], data.Windows[idx], cfg, V, force, rng)
+					w := data.Windows[idx]
+					if randomOffsets && !data.Recent[idx] {
+						w = randomWindow(data.Seqs[idx], len(w), rng)
+					}
+					clozeMask(&seqs[k], w, cfg, V, force, rng)
 				} else {
 					lastMask(&seqs[k], data.Windows[extra[idx-len(data.Windows)]], V)
 				}
@@ -132,6 +154,15 @@ func Train(m *Model, data TrainData, opts Options) (*Result, error) {
 	}
 	res.Examples = nEx
 	return res, nil
+}
+
+// randomWindow is a window of L items of seq at an offset drawn uniformly
+// from every place it fits: an older window seen at a new place each
+// epoch, so the model meets other neighbours of each item (the original
+// BERT4Rec code's sliding windows and duplicated masks serve the same end).
+func randomWindow(seq []int32, L int, rng *rand.Rand) []int32 {
+	s := rng.IntN(len(seq) - L + 1)
+	return seq[s : s+L]
 }
 
 // reserveTraining sizes ws once for the largest batch the windows can

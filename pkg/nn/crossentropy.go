@@ -31,9 +31,27 @@ func SoftmaxCrossEntropy(h []float32, rows, targets []int32, w, bias []float32, 
 	return float32(softmaxCrossEntropy(h, rows, targets, w, bias, C, V, dh, dw, dbias))
 }
 
+// SmoothedSoftmaxCrossEntropy is SoftmaxCrossEntropy with label smoothing
+// eps in [0, 1): each row's target distribution puts 1−eps on its target
+// and eps spread evenly over all V outputs, so the loss of row m is
+// (1−eps)·(−log p[t]) + eps·mean over j of (−log p[j]). It keeps the model
+// from pushing one item's logit without bound on a small catalogue, where
+// a confident wrong ranking costs more than an unsure right one.
+// eps = 0 is SoftmaxCrossEntropy exactly.
+func SmoothedSoftmaxCrossEntropy(h []float32, rows, targets []int32, w, bias []float32, C, V int, eps float32, dh, dw, dbias []float32) float32 {
+	return float32(smoothedSoftmaxCrossEntropy(h, rows, targets, w, bias, C, V, eps, dh, dw, dbias))
+}
+
 // softmaxCrossEntropy is SoftmaxCrossEntropy returning the loss in float64
 // (the per-row losses are computed and summed in float64).
 func softmaxCrossEntropy(h []float32, rows, targets []int32, w, bias []float32, C, V int, dh, dw, dbias []float32) float64 {
+	return smoothedSoftmaxCrossEntropy(h, rows, targets, w, bias, C, V, 0, dh, dw, dbias)
+}
+
+func smoothedSoftmaxCrossEntropy(h []float32, rows, targets []int32, w, bias []float32, C, V int, eps float32, dh, dw, dbias []float32) float64 {
+	if !(eps >= 0 && eps < 1) {
+		panic(fmt.Sprintf("nn: SmoothedSoftmaxCrossEntropy: eps %v outside [0, 1)", eps))
+	}
 	M := len(rows)
 	if len(targets) != M {
 		panic(fmt.Sprintf("nn: SoftmaxCrossEntropy: %d rows but %d targets", M, len(targets)))
@@ -81,10 +99,18 @@ func softmaxCrossEntropy(h []float32, rows, targets []int32, w, bias []float32, 
 					}
 				}
 				t := targets[m0+i]
-				lt := row[t]
+				lt := float64(row[t])
 				mx := float32(math.Inf(-1))
 				for _, v := range row {
 					mx = max(mx, v)
+				}
+				if eps > 0 {
+					// −log p averaged: (1−eps) at the target, eps/V everywhere.
+					var rowSum float64
+					for _, v := range row {
+						rowSum += float64(v)
+					}
+					lt = (1-float64(eps))*lt + float64(eps)*rowSum/float64(V)
 				}
 				for j := range row {
 					row[j] -= mx
@@ -95,13 +121,21 @@ func softmaxCrossEntropy(h []float32, rows, targets []int32, w, bias []float32, 
 					sum += e
 				}
 				// loss = logsumexp(logits) − logit_t
-				lossp[m0+i] = float64(mx) + math.Log(float64(sum)) - float64(lt)
+				lossp[m0+i] = float64(mx) + math.Log(float64(sum)) - lt
 				if backward {
 					inv := invM / sum
-					for j := range row {
-						row[j] *= inv
+					if eps > 0 {
+						u := invM * eps / float32(V)
+						for j := range row {
+							row[j] = row[j]*inv - u
+						}
+						row[t] -= invM * (1 - eps)
+					} else {
+						for j := range row {
+							row[j] *= inv
+						}
+						row[t] -= invM
 					}
-					row[t] -= invM
 				}
 			}
 		})

@@ -161,3 +161,40 @@ func TestInBatchSoftmax(t *testing.T) {
 		t.Errorf("masking duplicate items did not change the loss")
 	}
 }
+
+// TestSmoothedSoftmaxCrossEntropy checks label smoothing on a hand-computed
+// case and its gradients against finite differences; eps = 0 must be the
+// plain loss bit for bit.
+func TestSmoothedSoftmaxCrossEntropy(t *testing.T) {
+	// One row, C = 1, h = 1, logits = w = (0, ln 2, ln 3) + no bias:
+	// p = (1/6, 2/6, 3/6), target 2; eps 0.3:
+	// 0.7·(−ln 1/2) + 0.3·mean(−ln 1/6, −ln 1/3, −ln 1/2).
+	h := []float32{1}
+	w := []float32{0, float32(math.Log(2)), float32(math.Log(3))}
+	want := 0.7*math.Log(2) + 0.3*(math.Log(6)+math.Log(3)+math.Log(2))/3
+	if got := SmoothedSoftmaxCrossEntropy(h, []int32{0}, []int32{2}, w, nil, 1, 3, 0.3, nil, nil, nil); math.Abs(float64(got)-want) > 1e-6 {
+		t.Errorf("hand case: got %v, want %v", got, want)
+	}
+
+	const N, C, V, M = 8, 5, 7, 12
+	rng := newRNG(11)
+	hh, ww, bias := randVec(rng, N*C, 1), randVec(rng, V*C, 1), randVec(rng, V, 1)
+	rows, targets := make([]int32, M), make([]int32, M)
+	for m := range rows {
+		rows[m] = int32(rng.IntN(N))
+		targets[m] = int32(rng.IntN(V))
+	}
+	if a, b := SmoothedSoftmaxCrossEntropy(hh, rows, targets, ww, bias, C, V, 0, nil, nil, nil), SoftmaxCrossEntropy(hh, rows, targets, ww, bias, C, V, nil, nil, nil); a != b {
+		t.Errorf("eps 0: got %v, want the plain loss %v", a, b)
+	}
+	for _, eps := range []float32{0.1, 0.5} {
+		dh, dw, db := make([]float32, N*C), make([]float32, V*C), make([]float32, V)
+		smoothedSoftmaxCrossEntropy(hh, rows, targets, ww, bias, C, V, eps, dh, dw, db)
+		loss := func() float64 {
+			return smoothedSoftmaxCrossEntropy(hh, rows, targets, ww, bias, C, V, eps, nil, nil, nil)
+		}
+		checkGrad(t, fmt.Sprintf("eps %v h", eps), hh, dh, loss)
+		checkGrad(t, fmt.Sprintf("eps %v w", eps), ww, dw, loss)
+		checkGrad(t, fmt.Sprintf("eps %v bias", eps), bias, db, loss)
+	}
+}
