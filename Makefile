@@ -27,6 +27,9 @@ MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 #?   DATASET          ml-100k (default), ml-1m, ml-10m, ml-20m, ml-25m, ml-32m, ml-latest-small,
 #?                    ml-latest or csv (your own data): sets data_processing.dataset
 #?   DATA_DIR         use this existing unpacked copy of DATASET instead of downloading
+#?   OUT              output root: data/, models/, metrics/, reports/, runs/ and build/stages/ go under it
+#?                    (default: the top for ml-100k, out/<DATASET> for any other dataset, so that two
+#?                    datasets' builds live side by side; the raw data stays in data/raw/<DATASET>)
 #?   UNVERIFIED       1: accept raw data with no recorded checksum (checksums/README.md)
 #?   PARAMS           params file (default params.yaml)
 #?   PARAMS_OVERRIDE  a second params file layered on top, key by key
@@ -42,11 +45,12 @@ MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 ML100K_DIR ?=
 DATASET ?= ml-100k
 DATA_DIR ?=
+OUT ?=
 UNVERIFIED ?=
 PARAMS ?= params.yaml
 PARAMS_OVERRIDE ?=
 SET ?=
-DB ?= data/moviegenie.db
+DB ?= $(ROOT)data/moviegenie.db
 BLAS ?=
 GO ?= go
 T ?=
@@ -65,6 +69,10 @@ export MOVIEGENIE_BLAS := $(BLAS)
 BLAS_TAGS := $(shell scripts/blas-tags.sh 2>/dev/null)
 GOBUILD := $(GO) build -trimpath $(if $(BLAS_TAGS),-tags '$(BLAS_TAGS)')
 
+# ROOT: the output root as a prefix ("" for the top, else "DIR/"); METRICS:
+# where the stages' metrics files go.
+ROOT := $(if $(OUT),$(patsubst ./,,$(OUT:%/=%)/),$(if $(filter ml-100k,$(DATASET)),,out/$(DATASET)/))
+METRICS := $(ROOT)metrics
 PARAMS_ARGS := $(strip --params $(PARAMS) $(if $(PARAMS_OVERRIDE),--params $(PARAMS_OVERRIDE)) $(if $(filter-out ml-100k,$(DATASET)),--set data_processing.dataset=$(DATASET)) $(foreach s,$(SET),--set $(s)))
 
 # Every stage recipe runs with these exported (the values of its
@@ -164,9 +172,9 @@ RAW_FILES.csv := ratings.csv movies.csv $(if $(wildcard $(DATA_DIR)/users.csv),u
 RAW_SRC := $(or $(DATA_DIR),$(if $(filter ml-100k,$(DATASET)),$(ML100K_DIR)))
 RAW := $(addprefix $(RAW_DIR)/,$(if $(filter ml-100k ml-1m ml-10m csv,$(DATASET)),$(RAW_FILES.$(DATASET)),ratings.csv movies.csv tags.csv links.csv))
 STAGES += data
-data.cmd     = bin/pipeline fetch-data --dataset $(DATASET) --out $(RAW_DIR) $(if $(RAW_SRC),--from '$(RAW_SRC)') $(if $(UNVERIFIED),--unverified) --metrics metrics/data.json
+data.cmd     = bin/pipeline fetch-data --dataset $(DATASET) --out $(RAW_DIR) $(if $(RAW_SRC),--from '$(RAW_SRC)') $(if $(UNVERIFIED),--unverified) --metrics $(METRICS)/data.json
 data.in     := $(wildcard checksums/$(DATASET).sha256 checksums/$(DATASET).zip.md5)
-data.out    := $(RAW) metrics/data.json
+data.out    := $(RAW) $(METRICS)/data.json
 data.code   :=
 data.params :=
 data.cpus   := 1
@@ -175,11 +183,11 @@ data.time   := 00:10:00
 data.help   := the raw files of DATASET (default ml-100k), verified
 
 # process: typed parquet tables, k-core filter, train/validation/test split.
-PROCESSED := data/processed
+PROCESSED := $(ROOT)data/processed
 STAGES += process
-process.cmd     = bin/process $(PARAMS_ARGS) --raw $(RAW_DIR) --out $(PROCESSED) --metrics metrics/process.json
+process.cmd     = bin/process $(PARAMS_ARGS) --raw $(RAW_DIR) --out $(PROCESSED) --metrics $(METRICS)/process.json
 process.in     := $(RAW)
-process.out    := $(addprefix $(PROCESSED)/,movies.parquet users.parquet ratings.parquet sequences.parquet genres.parquet occupations.parquet tags.parquet) metrics/process.json
+process.out    := $(addprefix $(PROCESSED)/,movies.parquet users.parquet ratings.parquet sequences.parquet genres.parquet occupations.parquet tags.parquet) $(METRICS)/process.json
 process.code   := bin/process
 process.params := data_processing
 process.cpus   := 1
@@ -188,11 +196,11 @@ process.time   := 00:30:00
 process.help   := the processed tables (k-core filter, split)
 
 # features: movie/user features, text embeddings, model inputs.
-FEATURES := data/features
+FEATURES := $(ROOT)data/features
 STAGES += features
-features.cmd     = bin/features $(PARAMS_ARGS) --processed $(PROCESSED) --out $(FEATURES) --metrics metrics/features.json
+features.cmd     = bin/features $(PARAMS_ARGS) --processed $(PROCESSED) --out $(FEATURES) --metrics $(METRICS)/features.json
 features.in     := $(filter $(PROCESSED)/%,$(process.out))
-features.out    := $(addprefix $(FEATURES)/,movie_features.parquet user_features.parquet text_embeddings.parquet text_encoder.bin train_sequences.parquet bert4rec_windows.parquet twotower_pairs.parquet) metrics/features.json
+features.out    := $(addprefix $(FEATURES)/,movie_features.parquet user_features.parquet text_embeddings.parquet text_encoder.bin train_sequences.parquet bert4rec_windows.parquet twotower_pairs.parquet) $(METRICS)/features.json
 features.code   := bin/features
 features.params := feature_engineering
 features.cpus   := 2
@@ -202,9 +210,9 @@ features.help   := features, text embeddings and the models' training inputs
 
 # train-bert4rec: the sequential model, its top-100 per user.
 STAGES += train-bert4rec
-train-bert4rec.cmd     = bin/train-bert4rec $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model models/bert4rec.bin --recs data/recs/bert4rec.parquet --metrics metrics/train-bert4rec.json
+train-bert4rec.cmd     = bin/train-bert4rec $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model $(ROOT)models/bert4rec.bin --recs $(ROOT)data/recs/bert4rec.parquet --metrics $(METRICS)/train-bert4rec.json
 train-bert4rec.in     := $(filter $(FEATURES)/%,$(features.out)) $(PROCESSED)/sequences.parquet
-train-bert4rec.out    := models/bert4rec.bin data/recs/bert4rec.parquet metrics/train-bert4rec.json
+train-bert4rec.out    := $(ROOT)models/bert4rec.bin $(ROOT)data/recs/bert4rec.parquet $(METRICS)/train-bert4rec.json
 train-bert4rec.code   := bin/train-bert4rec
 train-bert4rec.params := model_training.bert4rec
 train-bert4rec.cpus   := 2
@@ -214,9 +222,9 @@ train-bert4rec.help   := train BERT4Rec, evaluate it, write its recommendations
 
 # train-twotower: the retrieval model, its recommendations and vectors.
 STAGES += train-twotower
-train-twotower.cmd     = bin/train-twotower $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model models/twotower.bin --recs data/recs/twotower.parquet --vectors data/vectors --metrics metrics/train-twotower.json
+train-twotower.cmd     = bin/train-twotower $(PARAMS_ARGS) --processed $(PROCESSED) --features $(FEATURES) --model $(ROOT)models/twotower.bin --recs $(ROOT)data/recs/twotower.parquet --vectors $(ROOT)data/vectors --metrics $(METRICS)/train-twotower.json
 train-twotower.in     := $(filter $(FEATURES)/%,$(features.out)) $(PROCESSED)/sequences.parquet
-train-twotower.out    := models/twotower.bin data/recs/twotower.parquet data/vectors/twotower_movies.parquet data/vectors/twotower_users.parquet metrics/train-twotower.json
+train-twotower.out    := $(ROOT)models/twotower.bin $(ROOT)data/recs/twotower.parquet $(ROOT)data/vectors/twotower_movies.parquet $(ROOT)data/vectors/twotower_users.parquet $(METRICS)/train-twotower.json
 train-twotower.code   := bin/train-twotower
 train-twotower.params := model_training.two_tower
 train-twotower.cpus   := 2
@@ -226,9 +234,9 @@ train-twotower.help   := train Two-Tower, evaluate it, write its recommendations
 
 # semantic: the natural-language search index over movies.
 STAGES += semantic
-semantic.cmd     = bin/semantic $(PARAMS_ARGS) build --processed $(PROCESSED) --features $(FEATURES) --index models/semantic.bin --metrics metrics/semantic.json
+semantic.cmd     = bin/semantic $(PARAMS_ARGS) build --processed $(PROCESSED) --features $(FEATURES) --index $(ROOT)models/semantic.bin --metrics $(METRICS)/semantic.json
 semantic.in     := $(filter $(FEATURES)/%,$(features.out)) $(filter $(PROCESSED)/%,$(process.out))
-semantic.out    := models/semantic.bin metrics/semantic.json
+semantic.out    := $(ROOT)models/semantic.bin $(METRICS)/semantic.json
 semantic.code   := bin/semantic
 semantic.params := semantic_search
 semantic.cpus   := 1
@@ -239,9 +247,9 @@ semantic.help   := the semantic search index
 # dbsetup: the SQLite database the application reads; its pipeline_runs
 # table holds the metrics of the stages above.
 STAGES += dbsetup
-dbsetup.cmd     = bin/dbsetup $(PARAMS_ARGS) --processed $(PROCESSED) --recs data/recs --vectors data/vectors --features $(FEATURES) --metrics-dir metrics --db $(DB) --metrics metrics/dbsetup.json
-dbsetup.in     := $(filter $(PROCESSED)/%,$(process.out)) $(filter data/recs/% data/vectors/%_movies.parquet,$(train-bert4rec.out) $(train-twotower.out)) $(FEATURES)/text_embeddings.parquet $(filter metrics/%,$(data.out) $(process.out) $(features.out) $(train-bert4rec.out) $(train-twotower.out) $(semantic.out))
-dbsetup.out    := $(DB) metrics/dbsetup.json
+dbsetup.cmd     = bin/dbsetup $(PARAMS_ARGS) --processed $(PROCESSED) --recs $(ROOT)data/recs --vectors $(ROOT)data/vectors --features $(FEATURES) --metrics-dir $(METRICS) --db $(DB) --metrics $(METRICS)/dbsetup.json
+dbsetup.in     := $(filter $(PROCESSED)/%,$(process.out)) $(filter $(ROOT)data/recs/% $(ROOT)data/vectors/%_movies.parquet,$(train-bert4rec.out) $(train-twotower.out)) $(FEATURES)/text_embeddings.parquet $(filter $(METRICS)/%,$(data.out) $(process.out) $(features.out) $(train-bert4rec.out) $(train-twotower.out) $(semantic.out))
+dbsetup.out    := $(DB) $(METRICS)/dbsetup.json
 dbsetup.code   := bin/dbsetup
 dbsetup.params := database
 dbsetup.cpus   := 1
@@ -272,7 +280,7 @@ APP_BINARIES := bin/recommend bin/semantic bin/pipeline
 # `make -n` follows a rerun all the way down: a grouped `a b &:` rule does
 # not, in GNU Make 4.3) and on those files themselves (so touching one
 # reruns its readers).
-STATE := build/stages
+STATE := $(ROOT)build/stages
 record = $(STATE)/$(1).json
 stamp = $(STATE)/$(1).stamp
 # A field left out of a declaration is empty (fieldor: its default).
@@ -325,11 +333,11 @@ FORCE:
 # ---------------------------------------------------------------------------
 .PHONY: all
 #? all: run every stage whose inputs, code or params changed; build the tools
-all: $(STAGE_RECORDS) $(APP_BINARIES) runs/.last
+all: $(STAGE_RECORDS) $(APP_BINARIES) $(ROOT)runs/.last
 
 # Each finished run's metrics are kept under runs/ so metrics-diff needs no git.
-runs/.last: $(STAGE_RECORDS)
-	bin/pipeline runs-save --metrics-dir metrics --runs runs
+$(ROOT)runs/.last: $(STAGE_RECORDS)
+	bin/pipeline runs-save --metrics-dir $(METRICS) --runs $(ROOT)runs
 	@touch $@
 
 .PHONY: dag
@@ -385,35 +393,35 @@ bench-scale: bin/pipeline bin/process
 #? quality: train every model with seeds 42, 43, 44 under both splits (temporal, and leave-one-out
 #?          with params-loo.yaml) in build/quality/, mean and sd in metrics/quality.json; long, resumes
 quality: bin/quality bin/process bin/features bin/train-bert4rec bin/train-twotower $(RAW)
-	bin/quality $(PARAMS_ARGS) --loo-params params-loo.yaml --raw $(RAW_DIR) --bin bin --out build/quality --metrics metrics/quality.json
+	bin/quality $(PARAMS_ARGS) --loo-params params-loo.yaml --raw $(RAW_DIR) --bin bin --out $(ROOT)build/quality --metrics $(METRICS)/quality.json
 
 .PHONY: metrics metrics-diff plots report runs
 #? metrics: one table over all stages and models (like dvc metrics show)
 metrics: bin/pipeline
-	@bin/pipeline metrics --metrics-dir metrics
+	@bin/pipeline metrics --metrics-dir $(METRICS)
 #? metrics-diff: compare with REV=<git rev> or RUN=<saved run> (default: previous run); ALL=1 shows every row
 metrics-diff: bin/pipeline
-	@bin/pipeline metrics-diff --metrics-dir metrics $(if $(REV),--rev '$(REV)') $(if $(RUN),--run '$(RUN)') $(if $(ALL),--all)
+	@bin/pipeline metrics-diff --metrics-dir $(METRICS) --runs $(ROOT)runs $(if $(REV),--rev '$(REV)') $(if $(RUN),--run '$(RUN)') $(if $(ALL),--all)
 #? runs: list the saved runs
 runs: bin/pipeline
-	@bin/pipeline runs --runs runs
+	@bin/pipeline runs --runs $(ROOT)runs
 #? plots: PNG charts under reports/
 plots: bin/pipeline
-	@bin/pipeline plots --metrics-dir metrics --processed $(PROCESSED) --out reports
+	@bin/pipeline plots --metrics-dir $(METRICS) --processed $(PROCESSED) --out $(ROOT)reports
 #? report: reports/index.md with the tables and charts
 report: bin/pipeline plots
-	@bin/pipeline report --metrics-dir metrics --runs runs --processed $(PROCESSED) --out reports
+	@bin/pipeline report --metrics-dir $(METRICS) --runs $(ROOT)runs --processed $(PROCESSED) --out $(ROOT)reports
 
 # ---------------------------------------------------------------------------
 # The application (cmd/serve, docs/api.md): the database and the three
 # models, served on one port; brought up to date first, like any target.
 ADDR ?= 127.0.0.1:8080
-SERVE_FILES := $(DB) models/bert4rec.bin models/twotower.bin models/semantic.bin
+SERVE_FILES := $(DB) $(ROOT)models/bert4rec.bin $(ROOT)models/twotower.bin $(ROOT)models/semantic.bin
 
 .PHONY: serve loadtest app-export
 #? serve: the app (API and page) at http://127.0.0.1:8080 (ADDR=host:port to change)
 serve: $(SERVE_FILES) bin/serve
-	bin/serve $(PARAMS_ARGS) run --addr '$(ADDR)' --db $(DB)
+	bin/serve $(PARAMS_ARGS) run --addr '$(ADDR)' --db $(DB) $(if $(ROOT),--bert4rec $(ROOT)models/bert4rec.bin --twotower $(ROOT)models/twotower.bin --semantic $(ROOT)models/semantic.bin --metrics-dir $(METRICS) --reports $(ROOT)reports)
 #? loadtest: the app under load on 127.0.0.1 (bounded) -> metrics/serve.json
 loadtest: $(SERVE_FILES) bin/serve
 	bin/serve $(PARAMS_ARGS) loadtest --db $(DB)
@@ -433,7 +441,7 @@ clean:
 	rm -rf bin build/godeps.mk build/stages.mk
 #? clean-all: also remove the raw data, the run history and the Slurm job logs
 clean-all: clean
-	rm -rf $(STATE) $(filter-out $(TRACKED),$(RAW)) runs logs
+	rm -rf $(STATE) $(filter-out $(TRACKED),$(RAW)) $(ROOT)runs logs
 
 #? help: this list
 help:

@@ -84,7 +84,15 @@ func diffMetrics(w io.Writer, dir, runsDir, rev, run string, all, asJSON bool) e
 	if asJSON {
 		return writeDiffJSON(w, old.Label, cur.Label, changes, all)
 	}
-	return writeTables(w, diffTables(changes, old.Label, cur.Label, all)...)
+	// The tables name each side's dataset: runs of two datasets differ in
+	// everything, and that is the reason.
+	label := func(s *monitor.Snapshot) string {
+		if d := monitor.Dataset(s); d != "" {
+			return s.Label + " (" + d + ")"
+		}
+		return s.Label
+	}
+	return writeTables(w, diffTables(changes, label(old), label(cur), all)...)
 }
 
 // timingKey reports whether a metric is a time or memory measurement,

@@ -161,10 +161,11 @@ func TestBuildSmall(t *testing.T) {
 			"bert4rec|1|1|4|0.90", "bert4rec|1|2|2|0.50", "bert4rec|2|1|3|0.70", "twotower|3|1|4|1.50"}},
 		{"models", `SELECT model, n_users, n_recommendations, dim, n_vectors, run_stage, recs_file IS NOT NULL, vectors_file IS NOT NULL FROM models ORDER BY model`, []string{
 			"bert4rec|2|3|NULL|0|NULL|1|0", "text|0|0|3|2|NULL|0|1", "twotower|1|1|2|3|train-twotower|1|1"}},
-		{"pipeline_runs", `SELECT stage, params_hash, json_extract(metrics, '$.rows.ratings'), json_extract(params, '$.split') FROM pipeline_runs ORDER BY stage`, []string{
-			"process|abc|8|temporal", "train-twotower|def|NULL|NULL"}},
+		// Every run is marked with the dataset process read.
+		{"pipeline_runs", `SELECT stage, params_hash, json_extract(metrics, '$.rows.ratings'), json_extract(params, '$.split'), dataset FROM pipeline_runs ORDER BY stage`, []string{
+			"process|abc|8|temporal|ml-25m", "train-twotower|def|NULL|NULL|ml-25m"}},
 		{"meta", `SELECT value FROM meta WHERE key IN ('schema_version', 'favourite_genres', 'liked_rating', 'timestamp_unit') ORDER BY key`, []string{
-			"3", "4", "2", "unix seconds (UTC)"}},
+			"3", "4", "3", "unix seconds (UTC)"}},
 	} {
 		if got := queryStrings(t, db, tc.query); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)

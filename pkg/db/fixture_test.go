@@ -79,7 +79,8 @@ func smallFixture() *fixture {
 		},
 		runs: []*runmetrics.File{
 			{Stage: "process", ParamsHash: "abc", StartedAt: "2025-01-01T00:00:00Z", FinishedAt: "2025-01-01T00:00:01Z",
-				Rows: map[string]int64{"ratings": 8}, Params: map[string]any{"split": "temporal"}},
+				Rows: map[string]int64{"ratings": 8}, Params: map[string]any{"split": "temporal"},
+				Figures: map[string]any{"dataset": "ml-25m"}},
 			// The twotower run lists its recs file as an output; the
 			// checksum is filled in by write.
 			{Stage: "train-twotower", ParamsHash: "def", StartedAt: "2025-01-01T00:00:02Z", FinishedAt: "2025-01-01T00:00:03Z",

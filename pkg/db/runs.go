@@ -39,18 +39,39 @@ func foreignMetrics(path string) bool {
 	return !ok || s == ""
 }
 
+// datasetOf returns the dataset the process stage's metrics file among
+// files names (its figures.dataset), or nil (NULL) when there is none. The
+// stages after process record only their own params section, but all of
+// them read what process wrote from that dataset.
+func datasetOf(files []string) any {
+	for _, path := range files {
+		if foreignMetrics(path) {
+			continue
+		}
+		f, err := runmetrics.Read(path)
+		if err != nil || f.Stage != "process" {
+			continue // a bad file fails the build in loadRuns
+		}
+		if d, ok := f.Figures["dataset"].(string); ok && d != "" {
+			return d
+		}
+	}
+	return nil
+}
+
 // loadRuns fills pipeline_runs from the metrics files, then links each
 // model to the run whose outputs include its recommendations or vectors
 // file (by checksum).
 func (b *builder) loadRuns(files []string) error {
 	b.want["pipeline_runs"] = 0
 	stmt, err := b.tx.PrepareContext(b.ctx, `INSERT INTO pipeline_runs (stage, params_hash, params, inputs, outputs,
-		started_at, finished_at, wall_seconds, cpu_seconds, peak_rss_bytes, metrics, source_file, source_sha256)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		started_at, finished_at, wall_seconds, cpu_seconds, peak_rss_bytes, metrics, source_file, source_sha256, dataset)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare pipeline_runs insert: %w", err)
 	}
 	defer stmt.Close()
+	dataset := datasetOf(files)
 	seen := map[string]string{}
 	for _, path := range files {
 		if filepath.Base(path) == ownStage+".json" {
@@ -99,7 +120,7 @@ func (b *builder) loadRuns(files []string) error {
 			}
 		}
 		if _, err := stmt.ExecContext(b.ctx, f.Stage, f.ParamsHash, js[0], js[1], js[2], f.StartedAt, f.FinishedAt,
-			f.WallSeconds, f.CPUSeconds, f.PeakRSSBytes, js[3], path, fi.SHA256); err != nil {
+			f.WallSeconds, f.CPUSeconds, f.PeakRSSBytes, js[3], path, fi.SHA256, dataset); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		b.want["pipeline_runs"]++

@@ -3,7 +3,7 @@ package db
 // SchemaVersion is stored in meta('schema_version'); bump it whenever a
 // table or column below changes meaning, so the application can refuse a
 // database it does not understand.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Schema creates every table (docs/database.md explains each). Tables are
 // STRICT, so a value of the wrong type is rejected instead of stored, and
@@ -125,6 +125,8 @@ CREATE TABLE movie_embeddings (
 -- One row per metrics/<stage>.json found at build time (the newest run of
 -- each stage). inputs and outputs are JSON arrays of {path, bytes, sha256};
 -- metrics is a JSON object {rows, models, checks} copied from the file.
+-- dataset is the data_processing.dataset the runs read (ml-100k, ml-25m,
+-- csv, ...), from the process stage's metrics; NULL when none is recorded.
 CREATE TABLE pipeline_runs (
 	stage          TEXT PRIMARY KEY CHECK (stage <> ''),
 	params_hash    TEXT NOT NULL,
@@ -138,7 +140,8 @@ CREATE TABLE pipeline_runs (
 	peak_rss_bytes INTEGER NOT NULL,
 	metrics        TEXT NOT NULL CHECK (json_valid(metrics)),
 	source_file    TEXT NOT NULL,
-	source_sha256  TEXT NOT NULL
+	source_sha256  TEXT NOT NULL,
+	dataset        TEXT CHECK (dataset <> '')
 ) STRICT, WITHOUT ROWID;
 `
 

@@ -19,15 +19,24 @@ var ModelMetrics = []string{"recall@10", "ndcg@10", "hit@10", "mrr@10", "next_hi
 // Baseline is the model every other one is read against.
 const Baseline = "popularity"
 
-// datasetNote names the dataset the process stage read (its metrics'
-// figures.dataset), so that a table says which data its figures are from.
-func datasetNote(s *Snapshot) string {
+// Dataset returns the dataset the process stage of s read (its metrics'
+// figures.dataset), or "" when s does not record one.
+func Dataset(s *Snapshot) string {
 	for _, st := range s.Stages {
 		if st.OK() && st.Name == "process" {
 			if d, ok := st.File.Figures["dataset"].(string); ok && d != "" {
-				return ", dataset " + d
+				return d
 			}
 		}
+	}
+	return ""
+}
+
+// datasetNote names the dataset of s, so that a table says which data its
+// figures are from.
+func datasetNote(s *Snapshot) string {
+	if d := Dataset(s); d != "" {
+		return ", dataset " + d
 	}
 	return ""
 }
