@@ -173,10 +173,14 @@ type builder struct {
 
 	genreIDs      map[string]int32 // genre name -> genre_id
 	occupationIDs map[string]int32 // occupation name -> occupation_id
-	movies        map[int32]bool
-	users         map[int32]bool
+	movieIDs      []int32          // movie index -> movie_id (movies.parquet order)
+	userIDs       []int32          // user index -> user_id (users.parquet order)
+	movieIdx      *idIndex         // movie_id -> movie index
+	userIdx       *idIndex         // user_id -> user index
+	stats         *stats           // movie_stats and user_stats, filled as ratings load
 	moviesFile    string
 	usersFile     string
+	ratingsFile   string
 	models        map[string]*modelInfo
 }
 
@@ -261,47 +265,6 @@ func (b *builder) createIndexes() error {
 	if _, err := b.tx.ExecContext(b.ctx, Indexes); err != nil {
 		return fmt.Errorf("create indexes: %w", err)
 	}
-	return nil
-}
-
-const movieStatsSQL = `
-INSERT INTO movie_stats (movie_id, n_ratings, mean_rating)
-SELECT m.movie_id, COALESCE(a.n, 0), a.mean
-FROM movies m
-LEFT JOIN (SELECT movie_id, COUNT(*) AS n, AVG(rating) AS mean FROM ratings GROUP BY movie_id) a
-	ON a.movie_id = m.movie_id`
-
-const userStatsSQL = `
-INSERT INTO user_stats (user_id, n_ratings, mean_rating, first_rated_at, last_rated_at, favourite_genres)
-WITH liked AS (
-	SELECT r.user_id, mg.genre_id, COUNT(*) AS n
-	FROM ratings r JOIN movie_genres mg ON mg.movie_id = r.movie_id
-	WHERE r.rating >= ?1
-	GROUP BY r.user_id, mg.genre_id
-), ranked AS (
-	SELECT user_id, genre_id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY n DESC, genre_id) AS k
-	FROM liked
-), fav AS (
-	SELECT r.user_id, json_group_array(g.name ORDER BY r.k) AS names
-	FROM ranked r JOIN genres g ON g.genre_id = r.genre_id
-	WHERE r.k <= ?2
-	GROUP BY r.user_id
-)
-SELECT u.user_id, COALESCE(a.n, 0), a.mean, a.first, a.last, COALESCE(f.names, '[]')
-FROM users u
-LEFT JOIN (SELECT user_id, COUNT(*) AS n, AVG(rating) AS mean, MIN(timestamp) AS first, MAX(timestamp) AS last
-           FROM ratings GROUP BY user_id) a ON a.user_id = u.user_id
-LEFT JOIN fav f ON f.user_id = u.user_id`
-
-func (b *builder) computeStats() error {
-	if _, err := b.tx.ExecContext(b.ctx, movieStatsSQL); err != nil {
-		return fmt.Errorf("compute movie_stats: %w", err)
-	}
-	b.want["movie_stats"] = b.want["movies"]
-	if _, err := b.tx.ExecContext(b.ctx, userStatsSQL, b.opt.LikedRating, b.opt.FavouriteGenres); err != nil {
-		return fmt.Errorf("compute user_stats: %w", err)
-	}
-	b.want["user_stats"] = b.want["users"]
 	return nil
 }
 

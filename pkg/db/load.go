@@ -1,13 +1,14 @@
 package db
 
 import (
-	"database/sql"
 	"fmt"
 	"path/filepath"
-	"strings"
+	"slices"
 	"time"
 
-	"github.com/moviegenie/pipeline/pkg/eval"
+	"github.com/moviegenie/pipeline/pkg/ratingscan"
+
+	"github.com/moviegenie/pipeline/pkg/runmetrics"
 )
 
 // MinRating and MaxRating bound ratings.rating (half stars to five stars);
@@ -16,59 +17,6 @@ const (
 	MinRating = 0.5
 	MaxRating = 5.0
 )
-
-// batchRows is how many rows one INSERT statement carries: a multi-row
-// statement costs one round trip into SQLite instead of batchRows.
-const batchRows = 64
-
-// insert inserts n rows into target ("table (col, ...)", ncols columns):
-// row(i, dst) appends row i's values to dst. Rows go in batchRows at a time
-// through one prepared statement, the remainder through a one-row
-// statement. If a batch fails, its rows are retried one by one so that the
-// error names the file, the row index and the row's key (key(i)).
-func (b *builder) insert(file, target string, ncols, n int, row func(i int, dst []any) []any, key func(i int) string) error {
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", ncols), ", ") + ")"
-	single, err := b.tx.PrepareContext(b.ctx, "INSERT INTO "+target+" VALUES "+one)
-	if err != nil {
-		return fmt.Errorf("prepare insert into %s: %w", target, err)
-	}
-	defer single.Close()
-	var batch *sql.Stmt
-	if n >= batchRows {
-		batch, err = b.tx.PrepareContext(b.ctx, "INSERT INTO "+target+" VALUES "+strings.TrimSuffix(strings.Repeat(one+", ", batchRows), ", "))
-		if err != nil {
-			return fmt.Errorf("prepare insert into %s: %w", target, err)
-		}
-		defer batch.Close()
-	}
-	args := make([]any, 0, ncols*batchRows)
-	oneByOne := func(lo, hi int) error {
-		for i := lo; i < hi; i++ {
-			if _, err := single.Exec(row(i, args[:0])...); err != nil {
-				return fmt.Errorf("%s row %d (%s): %w", file, i, key(i), err)
-			}
-		}
-		return nil
-	}
-	i := 0
-	for ; i+batchRows <= n; i += batchRows {
-		if err := b.ctx.Err(); err != nil {
-			return err
-		}
-		args = args[:0]
-		for j := i; j < i+batchRows; j++ {
-			args = row(j, args)
-		}
-		if _, err := batch.Exec(args...); err != nil {
-			// The failed statement changed nothing; find the row.
-			if err := oneByOne(i, i+batchRows); err != nil {
-				return err
-			}
-			return fmt.Errorf("%s rows %d to %d: %w", file, i, i+batchRows-1, err)
-		}
-	}
-	return oneByOne(i, n)
-}
 
 // loadProcessed inserts the five data/processed tables, checking every
 // reference first so that a bad one is reported by name. The small tables
@@ -91,6 +39,7 @@ func (b *builder) loadProcessed(r *reads) error {
 		return err
 	}
 	b.moviesFile, b.usersFile = r.movies.path, r.users.path
+	b.ratingsFile = r.ratingsPath
 
 	// Genres and occupations: users and movies refer to them by name.
 	f := r.genres.path
@@ -129,7 +78,22 @@ func (b *builder) loadProcessed(r *reads) error {
 
 	// Movies and their genres.
 	f = r.movies.path
-	b.movies = make(map[int32]bool, len(movies))
+	// Genre columns of the per-user liked counts (stats), by genre_id.
+	genreCols := make([]int32, len(genres))
+	for i, g := range genres {
+		genreCols[i] = g.GenreID
+	}
+	slices.Sort(genreCols)
+	genreCol := make(map[int32]int32, len(genres))
+	genreNames := make([]string, len(genres))
+	for c, id := range genreCols {
+		genreCol[id] = int32(c)
+	}
+	for _, g := range genres {
+		genreNames[genreCol[g.GenreID]] = g.Name
+	}
+	b.movieIDs = make([]int32, len(movies))
+	movieGenres := make([][]int32, len(movies))
 	type movieGenre struct{ movie, genre int32 }
 	var mgs []movieGenre
 	for i, m := range movies {
@@ -139,9 +103,11 @@ func (b *builder) loadProcessed(r *reads) error {
 				return fmt.Errorf("%s row %d (movie_id %d): genre %q is not in %s", f, i, m.MovieID, g, r.genres.path)
 			}
 			mgs = append(mgs, movieGenre{m.MovieID, id})
+			movieGenres[i] = append(movieGenres[i], genreCol[id])
 		}
-		b.movies[m.MovieID] = true
+		b.movieIDs[i] = m.MovieID
 	}
+	b.movieIdx = newIDIndex(b.movieIDs)
 	err = b.insert(f, "movies (movie_id, title, year, release_date, imdb_url)", 5, len(movies),
 		func(i int, dst []any) []any {
 			m := &movies[i]
@@ -162,10 +128,10 @@ func (b *builder) loadProcessed(r *reads) error {
 
 	// Users.
 	f = r.users.path
-	b.users = make(map[int32]bool, len(users))
+	b.userIDs = make([]int32, len(users))
 	occ := make([]*int32, len(users)) // nil: NULL
 	for i, u := range users {
-		b.users[u.UserID] = true
+		b.userIDs[i] = u.UserID
 		if u.Occupation == nil {
 			continue // no demographics: occupation_id is NULL
 		}
@@ -185,38 +151,88 @@ func (b *builder) loadProcessed(r *reads) error {
 		return err
 	}
 	b.want["users"] = int64(len(users))
+	b.userIdx = newIDIndex(b.userIDs)
+	b.stats = newStats(len(users), len(movies), genreCols, genreNames, movieGenres, b.opt.LikedRating)
+	return b.loadRatings(r.ratingsInfo)
+}
 
-	// Ratings, the largest file, may still be being read.
-	ratings, err := r.ratings.wait(b)
+// ratingChunk is a run of consecutive rows of ratings.parquet.
+type ratingChunk struct {
+	first                 int64
+	user, movie, position []int32
+	rating                []float32
+	split                 []int8
+	seconds               []int64 // Unix seconds
+}
+
+// loadRatings streams ratings.parquet into the ratings table, chunk by
+// chunk, checking every reference first so that a bad one is reported by
+// file, row and value, and accumulating the statistics (b.stats) on the
+// way: memory holds a few chunks, not the table.
+func (b *builder) loadRatings(describe func() (runmetrics.FileInfo, error)) error {
+	f := b.ratingsFile
+	info, err := describe()
 	if err != nil {
 		return err
 	}
-	f = r.ratings.path
-	for i, r := range ratings {
-		if !b.users[r.UserID] {
-			return fmt.Errorf("%s row %d: user_id %d is not in %s", f, i, r.UserID, b.usersFile)
-		}
-		if !b.movies[r.MovieID] {
-			return fmt.Errorf("%s row %d (user_id %d): movie_id %d is not in %s", f, i, r.UserID, r.MovieID, b.moviesFile)
-		}
-		if !(r.Rating >= MinRating && r.Rating <= MaxRating) {
-			return fmt.Errorf("%s row %d (user_id %d, movie_id %d): rating %g is outside %g..%g (the database holds ratings on the five-star scale)",
-				f, i, r.UserID, r.MovieID, r.Rating, MinRating, MaxRating)
-		}
+	b.res.Inputs = append(b.res.Inputs, info)
+	ins, err := b.newInserter(f, "ratings (user_id, movie_id, rating, timestamp, position, split)", 6)
+	if err != nil {
+		return err
 	}
-	err = b.insert(f, "ratings (user_id, movie_id, rating, timestamp, position, split)", 6, len(ratings),
-		func(i int, dst []any) []any {
-			r := &ratings[i]
-			return append(dst, r.UserID, r.MovieID, float64(r.Rating), floorDiv(r.Timestamp, 1000), r.Position, r.Split)
-		},
-		func(i int) string {
-			return fmt.Sprintf("user_id %d, movie_id %d, rating %g", ratings[i].UserID, ratings[i].MovieID, ratings[i].Rating)
+	defer ins.close()
+	var n int64
+	err = overlap(b.ctx, func(get func() (*ratingChunk, bool), put func(*ratingChunk)) error {
+		_, err := ratingscan.ScanTimes(f, chunkRows, func(src *ratingscan.Batch) error {
+			c, ok := get()
+			if !ok {
+				return errStopped
+			}
+			c.first = src.First
+			c.user = append(c.user[:0], src.UserID...)
+			c.movie = append(c.movie[:0], src.MovieID...)
+			c.position = append(c.position[:0], src.Position...)
+			c.rating = append(c.rating[:0], src.Rating...)
+			c.split = append(c.split[:0], src.Split...)
+			c.seconds = c.seconds[:0]
+			for _, ms := range src.Timestamp {
+				c.seconds = append(c.seconds, floorDiv(ms, 1000))
+			}
+			put(c)
+			return nil
 		})
+		return err
+	}, func(c *ratingChunk) error {
+		for i, uid := range c.user {
+			row := c.first + int64(i)
+			u, ok := b.userIdx.get(uid)
+			if !ok {
+				return fmt.Errorf("%s row %d: user_id %d is not in %s", f, row, uid, b.usersFile)
+			}
+			m, ok := b.movieIdx.get(c.movie[i])
+			if !ok {
+				return fmt.Errorf("%s row %d (user_id %d): movie_id %d is not in %s", f, row, uid, c.movie[i], b.moviesFile)
+			}
+			if r := c.rating[i]; !(r >= MinRating && r <= MaxRating) {
+				return fmt.Errorf("%s row %d (user_id %d, movie_id %d): rating %g is outside %g..%g (the database holds ratings on the five-star scale)",
+					f, row, uid, c.movie[i], r, MinRating, MaxRating)
+			}
+			b.stats.add(u, m, c.rating[i], c.seconds[i])
+		}
+		n += int64(len(c.user))
+		return ins.rows(c.first, len(c.user),
+			func(i int, dst []any) []any {
+				return append(dst, c.user[i], c.movie[i], float64(c.rating[i]), c.seconds[i], c.position[i], ratingscan.SplitName(c.split[i]))
+			},
+			func(i int) string {
+				return fmt.Sprintf("user_id %d, movie_id %d, rating %g", c.user[i], c.movie[i], c.rating[i])
+			})
+	})
 	if err != nil {
 		return err
 	}
-	b.want["ratings"] = int64(len(ratings))
-	b.logf("loaded %d movies, %d users, %d ratings from %s", len(movies), len(users), len(ratings), filepath.Dir(f))
+	b.want["ratings"] = n
+	b.logf("loaded %d movies, %d users, %d ratings from %s", len(b.movieIDs), len(b.userIDs), n, filepath.Dir(f))
 	return nil
 }
 
@@ -309,22 +325,12 @@ func (b *builder) loadModels(in Inputs, r *reads) error {
 	return nil
 }
 
-func (b *builder) loadRecs(mf ModelFile, p *pending[eval.Rec]) error {
-	rows, err := p.wait(b)
+func (b *builder) loadRecs(mf ModelFile, describe func() (runmetrics.FileInfo, error)) error {
+	info, err := describe()
 	if err != nil {
 		return err
 	}
-	users := map[int32]bool{}
-	for i, r := range rows {
-		if !b.users[r.UserID] {
-			return fmt.Errorf("%s row %d: user_id %d is not in %s", mf.Path, i, r.UserID, b.usersFile)
-		}
-		if !b.movies[r.MovieID] {
-			return fmt.Errorf("%s row %d (user_id %d, rank %d): movie_id %d is not in the catalogue (%s)",
-				mf.Path, i, r.UserID, r.Rank, r.MovieID, b.moviesFile)
-		}
-		users[r.UserID] = true
-	}
+	b.res.Inputs = append(b.res.Inputs, info)
 	m, err := b.ensureModel(mf.Model)
 	if err != nil {
 		return err
@@ -333,24 +339,65 @@ func (b *builder) loadRecs(mf ModelFile, p *pending[eval.Rec]) error {
 		return fmt.Errorf("%s: model %q already has recommendations from %s", mf.Path, mf.Model, m.recsFile)
 	}
 	m.recsFile = mf.Path
-	err = b.insert(mf.Path, "recommendations (model, user_id, rank, movie_id, score)", 5, len(rows),
-		func(i int, dst []any) []any {
-			r := &rows[i]
-			return append(dst, mf.Model, r.UserID, r.Rank, r.MovieID, float64(r.Score))
-		},
-		func(i int) string {
-			return fmt.Sprintf("user_id %d, rank %d, movie_id %d", rows[i].UserID, rows[i].Rank, rows[i].MovieID)
-		})
+	ins, err := b.newInserter(mf.Path, "recommendations (model, user_id, rank, movie_id, score)", 5)
 	if err != nil {
 		return err
 	}
+	defer ins.close()
+	hasRecs := make([]bool, len(b.userIDs))
+	var nRows int64
+	err = overlap(b.ctx, func(get func() (*recBatch, bool), put func(*recBatch)) error {
+		_, err := scanRecs(mf.Path, chunkRows, func(src *recBatch) error {
+			c, ok := get()
+			if !ok {
+				return errStopped
+			}
+			c.First = src.First
+			c.UserID = append(c.UserID[:0], src.UserID...)
+			c.Rank = append(c.Rank[:0], src.Rank...)
+			c.MovieID = append(c.MovieID[:0], src.MovieID...)
+			c.Score = append(c.Score[:0], src.Score...)
+			put(c)
+			return nil
+		})
+		return err
+	}, func(c *recBatch) error {
+		for i, uid := range c.UserID {
+			u, ok := b.userIdx.get(uid)
+			if !ok {
+				return fmt.Errorf("%s row %d: user_id %d is not in %s", mf.Path, c.First+int64(i), uid, b.usersFile)
+			}
+			if _, ok := b.movieIdx.get(c.MovieID[i]); !ok {
+				return fmt.Errorf("%s row %d (user_id %d, rank %d): movie_id %d is not in the catalogue (%s)",
+					mf.Path, c.First+int64(i), uid, c.Rank[i], c.MovieID[i], b.moviesFile)
+			}
+			hasRecs[u] = true
+		}
+		nRows += int64(len(c.UserID))
+		return ins.rows(c.First, len(c.UserID),
+			func(i int, dst []any) []any {
+				return append(dst, mf.Model, c.UserID[i], c.Rank[i], c.MovieID[i], float64(c.Score[i]))
+			},
+			func(i int) string {
+				return fmt.Sprintf("user_id %d, rank %d, movie_id %d", c.UserID[i], c.Rank[i], c.MovieID[i])
+			})
+	})
+	if err != nil {
+		return err
+	}
+	users := 0
+	for _, ok := range hasRecs {
+		if ok {
+			users++
+		}
+	}
 	_, err = b.tx.ExecContext(b.ctx, `UPDATE models SET recs_file = ?, recs_sha256 = ?, n_users = ?, n_recommendations = ? WHERE model = ?`,
-		mf.Path, p.info.SHA256, len(users), len(rows), mf.Model)
+		mf.Path, info.SHA256, users, nRows, mf.Model)
 	if err != nil {
 		return fmt.Errorf("record model %q: %w", mf.Model, err)
 	}
-	b.want["recommendations"] += int64(len(rows))
-	b.logf("loaded %d recommendations of model %s for %d users from %s", len(rows), mf.Model, len(users), mf.Path)
+	b.want["recommendations"] += nRows
+	b.logf("loaded %d recommendations of model %s for %d users from %s", nRows, mf.Model, users, mf.Path)
 	return nil
 }
 
@@ -358,7 +405,7 @@ func (b *builder) loadRecs(mf ModelFile, p *pending[eval.Rec]) error {
 func (b *builder) loadVectors(mf ModelFile, sha256 string, ids []int32, vecs [][]float32) error {
 	dim := len(vecs[0])
 	for i := range ids {
-		if !b.movies[ids[i]] {
+		if _, ok := b.movieIdx.get(ids[i]); !ok {
 			return fmt.Errorf("%s row %d: movie_id %d is not in the catalogue (%s)", mf.Path, i, ids[i], b.moviesFile)
 		}
 		if len(vecs[i]) != dim || dim == 0 {

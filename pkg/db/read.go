@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/moviegenie/pipeline/pkg/eval"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables"
 )
@@ -67,17 +66,20 @@ type reads struct {
 	occupations *pending[tables.Occupation]
 	movies      *pending[tables.Movie]
 	users       *pending[tables.User]
-	ratings     *pending[tables.Rating]
-	recs        []*pending[eval.Rec]
+	// ratings.parquet and the recommendation files are streamed by
+	// loadRatings and loadRecs; their checksums start at once.
+	ratingsPath string
+	ratingsInfo func() (runmetrics.FileInfo, error)
+	recs        []func() (runmetrics.FileInfo, error)
 	vectors     []*pending[VectorRow]
 	text        *pending[textEmbeddingRow]
 }
 
-// startReads starts reading every parquet input: the processed tables at
-// once, since they are inserted first, then the model files one after the
-// other, in the order they are inserted, so that reading the next file
-// overlaps inserting the previous one without competing with it for more
-// than one core.
+// startReads starts reading the small parquet inputs: the processed
+// tables at once, since they are inserted first, then the vector files one
+// after the other, in the order they are inserted. ratings.parquet and the
+// recommendation files, which grow with the data, are only checksummed
+// here: loadRatings and loadRecs stream them.
 func startReads(in Inputs) *reads {
 	path := func(name string) string { return filepath.Join(in.Processed, name+".parquet") }
 	r := &reads{
@@ -86,14 +88,13 @@ func startReads(in Inputs) *reads {
 		occupations: readAsyncWith(path("occupations"), tables.ReadMaybeEmpty[tables.Occupation]),
 		movies:      readAsync[tables.Movie](path("movies")),
 		users:       readAsync[tables.User](path("users")),
-		ratings:     readAsync[tables.Rating](path("ratings")),
+		ratingsPath: path("ratings"),
 	}
-	prev := []<-chan struct{}{r.genres.done, r.occupations.done, r.movies.done, r.users.done, r.ratings.done}
+	r.ratingsInfo = describeAsync(r.ratingsPath)
 	for _, mf := range in.Recs {
-		p := readAsync[eval.Rec](mf.Path, prev...)
-		r.recs = append(r.recs, p)
-		prev = []<-chan struct{}{p.done}
+		r.recs = append(r.recs, describeAsync(mf.Path))
 	}
+	prev := []<-chan struct{}{r.genres.done, r.occupations.done, r.movies.done, r.users.done}
 	for _, mf := range in.Vectors {
 		p := readAsync[VectorRow](mf.Path, prev...)
 		r.vectors = append(r.vectors, p)

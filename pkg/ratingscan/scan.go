@@ -41,13 +41,16 @@ type Batch struct {
 	Rating   []float32 // whole stars (INT32 column) or half stars (FLOAT)
 	Position []int32
 	Split    []int8 // Train, Validation, Test
+	// Timestamp is milliseconds since the Unix epoch, filled by
+	// ScanTimes only (nil after Scan).
+	Timestamp []int64
 }
 
 // Len is the batch's row count.
 func (b *Batch) Len() int { return len(b.UserID) }
 
-// columns read, by name.
-var columns = []string{"user_id", "movie_id", "rating", "position", "split"}
+// columns read, by name; ScanTimes adds the last one.
+var columns = []string{"user_id", "movie_id", "rating", "position", "split", "timestamp"}
 
 // Scan reads the table at path in file order and calls fn with each batch
 // of at most batchRows rows (DefaultBatchRows if batchRows < 1). It
@@ -55,6 +58,16 @@ var columns = []string{"user_id", "movie_id", "rating", "position", "split"}
 // type, a null or an unknown split value is an error naming the file, the
 // column and the row; so is an error from fn (returned as is).
 func Scan(path string, batchRows int, fn func(*Batch) error) (int64, error) {
+	return scan(path, batchRows, columns[:5], fn)
+}
+
+// ScanTimes is Scan that also reads the timestamp column (Batch.Timestamp),
+// for a reader that needs the time of each rating.
+func ScanTimes(path string, batchRows int, fn func(*Batch) error) (int64, error) {
+	return scan(path, batchRows, columns, fn)
+}
+
+func scan(path string, batchRows int, columns []string, fn func(*Batch) error) (int64, error) {
 	if batchRows < 1 {
 		batchRows = DefaultBatchRows
 	}
@@ -90,6 +103,11 @@ func Scan(path string, batchRows int, fn func(*Batch) error) (int64, error) {
 		rec := rr.RecordBatch()
 		if err := b.fill(rec, n); err != nil {
 			return n, fmt.Errorf("read %s: %w", path, err)
+		}
+		if len(columns) > 5 {
+			if err := b.fillTimes(rec.Column(5), n); err != nil {
+				return n, fmt.Errorf("read %s: %w", path, err)
+			}
 		}
 		if err := fn(&b); err != nil {
 			return n, err
@@ -155,6 +173,33 @@ func (b *Batch) fill(rec arrow.RecordBatch, first int64) error {
 			}
 			return fmt.Errorf("column split: row %d: unknown split %q (want train, validation or test)", first+int64(i), sp.Value(i))
 		}
+	}
+	return nil
+}
+
+// fillTimes decodes the timestamp column (TIMESTAMP(MILLIS), or a plain
+// INT64 of milliseconds) into b.Timestamp.
+func (b *Batch) fillTimes(a arrow.Array, first int64) error {
+	n := a.Len()
+	b.Timestamp = grow(b.Timestamp, n)
+	switch col := a.(type) {
+	case *array.Timestamp:
+		if u := col.DataType().(*arrow.TimestampType).Unit; u != arrow.Millisecond {
+			return fmt.Errorf("column timestamp: unit %s, want milliseconds", u)
+		}
+		if err := noNulls(col, "timestamp", first); err != nil {
+			return err
+		}
+		for i, v := range col.TimestampValues() {
+			b.Timestamp[i] = int64(v)
+		}
+	case *array.Int64:
+		if err := noNulls(col, "timestamp", first); err != nil {
+			return err
+		}
+		copy(b.Timestamp, col.Int64Values())
+	default:
+		return fmt.Errorf("column timestamp: type %s, want timestamp[ms]", a.DataType())
 	}
 	return nil
 }

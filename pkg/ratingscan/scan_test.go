@@ -111,3 +111,45 @@ func TestScanErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestScanTimes reads tables.Rating rows (TIMESTAMP(MILLIS), the process
+// stage's own layout) in batches, timestamps included, negative ones too.
+func TestScanTimes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ratings.parquet")
+	var rows []tables.Rating
+	for i := range 300 {
+		rows = append(rows, tables.Rating{UserID: int32(i/30 + 1), MovieID: int32(i%7 + 1), Rating: 3.5,
+			Timestamp: int64(i-5)*1000 + 123, Position: int32(i % 30), Split: tables.SplitTrain})
+	}
+	if err := tables.Write(path, rows); err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	n, err := ScanTimes(path, 64, func(b *Batch) error {
+		if len(b.Timestamp) != b.Len() {
+			t.Errorf("batch at %d: %d timestamps for %d rows", b.First, len(b.Timestamp), b.Len())
+		}
+		got = append(got, b.Timestamp...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != int64(len(rows)) || len(got) != len(rows) {
+		t.Fatalf("got %d rows (%d timestamps), want %d", n, len(got), len(rows))
+	}
+	for i, r := range rows {
+		if got[i] != r.Timestamp {
+			t.Fatalf("row %d: timestamp %d, want %d", i, got[i], r.Timestamp)
+		}
+	}
+	// Scan leaves the column unread.
+	if _, err := Scan(path, 64, func(b *Batch) error {
+		if b.Timestamp != nil {
+			t.Errorf("Scan filled Timestamp")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
