@@ -389,6 +389,14 @@ RUNS ?= 3
 bench-scale: bin/pipeline bin/process
 	scripts/bench-scale.sh $(RUNS) build/bench-scale
 
+.PHONY: bench-scale-stages
+#? bench-scale-stages: every stage on the same 25M set, one run each: wall, CPU, peak RSS, s/epoch
+#?          (Two-Tower: one epoch; BERT4Rec: sampled_softmax=2048 for BERT4REC_SECONDS=300, extrapolated);
+#?          SCALE_STAGES='features dbsetup' to run some (scripts/bench-scale-stages.sh)
+SCALE_STAGES ?=
+bench-scale-stages: bin/pipeline bin/process bin/features bin/semantic bin/train-twotower bin/train-bert4rec bin/dbsetup
+	scripts/bench-scale-stages.sh build/bench-scale $(SCALE_STAGES)
+
 .PHONY: quality
 #? quality: train every model with seeds 42, 43, 44 under both splits (temporal, and leave-one-out
 #?          with params-loo.yaml) in build/quality/, mean and sd in metrics/quality.json; long, resumes

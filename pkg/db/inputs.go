@@ -14,13 +14,6 @@ type VectorRow struct {
 	Vector  []float32 `parquet:"name=vector, type=LIST, valuetype=FLOAT"`
 }
 
-// textEmbeddingRow reads the columns of data/features/text_embeddings.parquet
-// that the database keeps (the file also has movie_idx).
-type textEmbeddingRow struct {
-	MovieID   int32     `parquet:"name=movie_id, type=INT32"`
-	Embedding []float32 `parquet:"name=embedding, type=LIST, valuetype=FLOAT"`
-}
-
 // TextModel is the model name under which text embeddings are served.
 const TextModel = "text"
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/moviegenie/pipeline/pkg/features"
 	"github.com/moviegenie/pipeline/pkg/runmetrics"
 	"github.com/moviegenie/pipeline/pkg/tables"
 )
@@ -72,7 +73,7 @@ type reads struct {
 	ratingsInfo func() (runmetrics.FileInfo, error)
 	recs        []func() (runmetrics.FileInfo, error)
 	vectors     []*pending[VectorRow]
-	text        *pending[textEmbeddingRow]
+	text        *pending[features.TextEmbedding]
 }
 
 // startReads starts reading the small parquet inputs: the processed
@@ -101,7 +102,7 @@ func startReads(in Inputs) *reads {
 		prev = []<-chan struct{}{p.done}
 	}
 	if in.TextEmbeddings != "" {
-		r.text = readAsync[textEmbeddingRow](in.TextEmbeddings, prev...)
+		r.text = readAsyncWith(in.TextEmbeddings, features.ReadTextEmbeddings, prev...)
 	}
 	return r
 }

@@ -126,21 +126,51 @@ type Rating struct {
 	Split   string `parquet:"name=split, type=BYTE_ARRAY, convertedtype=UTF8"`
 }
 
+// ratingPairs are the train and validation rows of the ratings table as
+// two columns, 8 bytes a row (a []Rating is 24), and the number of test
+// rows left out: all the co-occurrence neighbours need.
+type ratingPairs struct {
+	user, movie []int32
+	test        int
+}
+
 // readRatings streams the ratings table (pkg/ratingscan: typed column
-// batches, only these three columns kept; the split names are shared
-// constants, not a string per row).
-func readRatings(path string) ([]Rating, error) {
-	var out []Rating
-	_, err := ratingscan.Scan(path, 0, func(b *ratingscan.Batch) error {
-		for i := range b.Len() {
-			out = append(out, Rating{UserID: b.UserID[i], MovieID: b.MovieID[i], Split: ratingscan.SplitName(b.Split[i])})
+// batches) into ratingPairs.
+func readRatings(path string) (*ratingPairs, error) {
+	p := &ratingPairs{}
+	n, err := ratingscan.Scan(path, 0, func(b *ratingscan.Batch) error {
+		for i, s := range b.Split {
+			if s == ratingscan.Test {
+				p.test++
+				continue
+			}
+			p.user = append(p.user, b.UserID[i])
+			p.movie = append(p.movie, b.MovieID[i])
 		}
 		return nil
 	})
-	if err == nil && len(out) == 0 {
+	if err == nil && n == 0 {
 		err = fmt.Errorf("read %s: table is empty", path)
 	}
-	return out, err
+	return p, err
+}
+
+// pairsOf checks the splits of in-memory rows and keeps their train and
+// validation pairs.
+func pairsOf(ratings []Rating) (*ratingPairs, error) {
+	p := &ratingPairs{user: make([]int32, 0, len(ratings)), movie: make([]int32, 0, len(ratings))}
+	for _, r := range ratings {
+		switch r.Split {
+		case tables.SplitTrain, tables.SplitValidation:
+			p.user = append(p.user, r.UserID)
+			p.movie = append(p.movie, r.MovieID)
+		case tables.SplitTest:
+			p.test++
+		default:
+			return nil, fmt.Errorf("%s: user %d movie %d has split %q, want train, validation or test", features.RatingsFile, r.UserID, r.MovieID, r.Split)
+		}
+	}
+	return p, nil
 }
 
 // Ratings keeps the fields Rating has.
@@ -154,8 +184,12 @@ func Ratings(rows []tables.Rating) []Rating {
 
 // Inputs are what an index is built from.
 type Inputs struct {
-	Genres     []tables.Genre           // data/processed/genres.parquet
-	Ratings    []Rating                 // data/processed/ratings.parquet
+	Genres []tables.Genre // data/processed/genres.parquet
+	// Ratings are ratings.parquet's rows, for Inputs built in memory;
+	// ReadInputs leaves them nil and streams the table into compact
+	// columns instead (pairs).
+	Ratings    []Rating
+	pairs      *ratingPairs
 	Movies     []features.MovieFeature  // data/features/movie_features.parquet
 	Embeddings []features.TextEmbedding // data/features/text_embeddings.parquet
 	Encoder    *textembed.Encoder       // data/features/text_encoder.bin
@@ -181,9 +215,9 @@ func ReadInputs(processed, featuresDir string) (*Inputs, error) {
 	errs := make([]error, len(p))
 	reads := []func() error{
 		func() (err error) { in.Genres, err = tables.Read[tables.Genre](p[0]); return },
-		func() (err error) { in.Ratings, err = readRatings(p[1]); return },
+		func() (err error) { in.pairs, err = readRatings(p[1]); return },
 		func() (err error) { in.Movies, err = tables.Read[features.MovieFeature](p[2]); return },
-		func() (err error) { in.Embeddings, err = tables.Read[features.TextEmbedding](p[3]); return },
+		func() (err error) { in.Embeddings, err = features.ReadTextEmbeddings(p[3]); return },
 		func() (err error) { in.Encoder, err = textembed.Load(p[4]); return },
 	}
 	var wg sync.WaitGroup
@@ -300,7 +334,14 @@ func Build(in *Inputs, cfg Config) (*Index, error) {
 	}
 
 	ix.buildLexical(titleToks)
-	if err := ix.buildNeighbours(in.Ratings); err != nil {
+	pairs := in.pairs
+	if pairs == nil {
+		var err error
+		if pairs, err = pairsOf(in.Ratings); err != nil {
+			return nil, err
+		}
+	}
+	if err := ix.buildNeighbours(pairs); err != nil {
 		return nil, err
 	}
 	if err := ix.finish(); err != nil {
@@ -366,49 +407,67 @@ func (ix *Index) buildLexical(titleToks [][]string) {
 // users rated each pair of movies, and keeps each movie's best neighbours
 // by c/(n_i^(1-β) n_j^β) × c/(c+shrinkage), c users sharing the pair and
 // n_i, n_j users per movie (β = 0.5: the cosine).
-func (ix *Index) buildNeighbours(ratings []Rating) error {
+func (ix *Index) buildNeighbours(p *ratingPairs) error {
 	cfg := ix.cfg
 	n := len(ix.movies)
-	byUser := map[int32][]int32{}
-	for _, r := range ratings {
-		switch r.Split {
-		case tables.SplitTrain, tables.SplitValidation:
-		case tables.SplitTest:
-			ix.stats.TestRowsIgnored++
-			continue
-		default:
-			return fmt.Errorf("%s: user %d movie %d has split %q, want train, validation or test", features.RatingsFile, r.UserID, r.MovieID, r.Split)
-		}
-		i, ok := ix.byID[r.MovieID]
+	ix.stats.TestRowsIgnored = p.test
+	ix.stats.Interactions = len(p.user)
+	// Users get indexes in id order; each pair's movie becomes its index.
+	userIdxOf := map[int32]int32{}
+	movieOf := make([]int32, len(p.movie))
+	for k, m := range p.movie {
+		i, ok := ix.byID[m]
 		if !ok {
-			return fmt.Errorf("%s: user %d rated movie %d, which is not in %s", features.RatingsFile, r.UserID, r.MovieID, features.MovieFeaturesFile)
+			return fmt.Errorf("%s: user %d rated movie %d, which is not in %s", features.RatingsFile, p.user[k], m, features.MovieFeaturesFile)
 		}
-		byUser[r.UserID] = append(byUser[r.UserID], int32(i))
-		ix.stats.Interactions++
+		movieOf[k] = int32(i)
+		userIdxOf[p.user[k]] = 0
 	}
-	ix.stats.Users = len(byUser)
-	users := make([]int32, 0, len(byUser))
-	for u := range byUser {
+	users := make([]int32, 0, len(userIdxOf))
+	for u := range userIdxOf {
 		users = append(users, u)
 	}
 	slices.Sort(users)
+	for k, u := range users {
+		userIdxOf[u] = int32(k)
+	}
+	ix.stats.Users = len(users)
 
-	// users[i] are the users who rated movie i (CSR over user order),
-	// items[u] the distinct movies of user u: together O(ratings) memory.
-	// A dense movies² pair table would be 14 GB at ML-25M's 60K movies.
+	// items[u] the distinct movies of user u (CSR over user order, a
+	// counting sort of the pairs), users[i] the users who rated movie i:
+	// together O(ratings) memory. A dense movies² pair table would be
+	// 14 GB at ML-25M's 60K movies.
+	itemOff := make([]int32, len(users)+1)
+	for _, u := range p.user {
+		itemOff[userIdxOf[u]+1]++
+	}
+	for u := range users {
+		itemOff[u+1] += itemOff[u]
+	}
+	itemIdx := make([]int32, len(p.user))
+	fillItem := slices.Clone(itemOff[:len(users)])
+	for k, u := range p.user {
+		x := userIdxOf[u]
+		itemIdx[fillItem[x]] = movieOf[k]
+		fillItem[x]++
+	}
+	movieOf, fillItem = nil, nil
+	// Each user's movies sorted and deduplicated (a movie rated twice
+	// counts once), compacted in place.
 	count := make([]int32, n) // users per movie
-	itemOff := make([]int32, 1, len(users)+1)
-	var itemIdx []int32
-	for _, u := range users {
-		items := byUser[u]
+	w := int32(0)
+	for u := range users {
+		items := itemIdx[itemOff[u]:itemOff[u+1]]
 		slices.Sort(items)
-		items = slices.Compact(items) // a movie rated twice counts once
+		items = slices.Compact(items)
+		itemOff[u] = w
+		w += int32(copy(itemIdx[w:], items))
 		for _, i := range items {
 			count[i]++
 		}
-		itemIdx = append(itemIdx, items...)
-		itemOff = append(itemOff, int32(len(itemIdx)))
 	}
+	itemOff[len(users)] = w
+	itemIdx = itemIdx[:w]
 	userOff := make([]int32, n+1)
 	for i, c := range count {
 		userOff[i+1] = userOff[i] + c

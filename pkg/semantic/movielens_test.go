@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/moviegenie/pipeline/pkg/ratingscan"
 	"github.com/moviegenie/pipeline/pkg/realdata"
 )
 
@@ -95,17 +96,22 @@ func TestQualityMovieLens(t *testing.T) {
 // scores: a user's rated movies, in every split, never come back, and the
 // scores change the order.
 func TestUserBlendMovieLens(t *testing.T) {
-	in, ix := realData(t)
+	_, ix := realData(t)
 	const user = 42
 	rated, err := RatedMovies(filepath.Join(realProcessed, "ratings.parquet"), user)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var n int
-	for _, r := range in.Ratings {
-		if r.UserID == user {
-			n++
+	if _, err := ratingscan.Scan(filepath.Join(realProcessed, "ratings.parquet"), 0, func(b *ratingscan.Batch) error {
+		for _, u := range b.UserID {
+			if u == user {
+				n++
+			}
 		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	if len(rated) != n {
 		t.Fatalf("RatedMovies: %d movies, ratings.parquet has %d rows for user %d", len(rated), n, user)

@@ -212,7 +212,7 @@ func ReadInputs(processed, featuresDir string, rec *runmetrics.Run) (*Inputs, er
 	if err != nil {
 		return nil, err
 	}
-	te, err := tables.Read[features.TextEmbedding](tePath)
+	te, err := features.ReadTextEmbeddings(tePath)
 	if err != nil {
 		return nil, err
 	}
