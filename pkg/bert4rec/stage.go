@@ -158,11 +158,11 @@ func (st *Stage) read(rec *runmetrics.Run) (*inputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	seqs, err := tables.Read[features.TrainSequence](tsPath)
+	seqs, err := tables.ReadColumnar[features.TrainSequence](tsPath)
 	if err != nil {
 		return nil, err
 	}
-	windows, err := tables.Read[features.Window](wPath)
+	windows, err := tables.ReadColumnar[features.Window](wPath)
 	if err != nil {
 		return nil, err
 	}

@@ -98,7 +98,7 @@ type Split struct {
 // LoadSplit reads a sequences.parquet file (tables.Sequence rows) and builds
 // its Split.
 func LoadSplit(path string) (*Split, error) {
-	seqs, err := tables.Read[tables.Sequence](path)
+	seqs, err := tables.ReadColumnar[tables.Sequence](path) // millions of items at scale
 	if err != nil {
 		return nil, err
 	}

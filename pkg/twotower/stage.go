@@ -216,11 +216,11 @@ func ReadInputs(processed, featuresDir string, rec *runmetrics.Run) (*Inputs, er
 	if err != nil {
 		return nil, err
 	}
-	ts, err := tables.Read[features.TrainSequence](tsPath)
+	ts, err := tables.ReadColumnar[features.TrainSequence](tsPath)
 	if err != nil {
 		return nil, err
 	}
-	pr, err := tables.Read[features.Pair](prPath)
+	pr, err := tables.ReadColumnar[features.Pair](prPath)
 	if err != nil {
 		return nil, err
 	}
