@@ -95,8 +95,11 @@ func (ix *Index) Search(query string, cfg Config, opt Options) (*Response, error
 	if opt.K < 1 {
 		return nil, fmt.Errorf("%w (got %d)", ErrBadK, opt.K)
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
+	if v := ix.valid.Load(); v == nil || *v != cfg {
+		if err := cfg.Validate(); err != nil {
+			return nil, err
+		}
+		ix.valid.Store(&cfg)
 	}
 	s := ix.newScorer(cfg)
 	defer s.buf.release()

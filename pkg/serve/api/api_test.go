@@ -31,7 +31,7 @@ var (
 
 // testServer serves the repository's pipeline outputs (loaded once per
 // test binary) with a fresh app store.
-func testServer(t *testing.T) (*httptest.Server, *appstore.Store) {
+func testServer(t testing.TB) (*httptest.Server, *appstore.Store) {
 	t.Helper()
 	f := modelset.Files(servetest.Files(t).App)
 	holderOnce.Do(func() { holder, holderErr = modelset.NewHolder(f, nil) })
@@ -59,7 +59,7 @@ var (
 
 // rawMax is the largest user id of the raw data the served files come
 // from.
-func rawMax(t *testing.T) int32 {
+func rawMax(t testing.TB) int32 {
 	t.Helper()
 	f := servetest.Files(t)
 	rawOnce.Do(func() { rawID, rawErr = rawusers.MaxID(f.Raw, "ml-100k") })

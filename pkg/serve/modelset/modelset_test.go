@@ -2,6 +2,7 @@ package modelset
 
 import (
 	"fmt"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -115,4 +116,48 @@ func TestRecommendNeverSeen(t *testing.T) {
 		t.Error("got no error for an unknown model")
 	}
 	_ = fmt.Sprint()
+}
+
+// TestTopIsSortHead checks the bounded selection of top against the head
+// of a full sort (score descending, ties by lower id), with seen movies
+// and ties.
+func TestTopIsSortHead(t *testing.T) {
+	s, err := Load(Files(servetest.Files(t).App), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := s.BERT4Rec.MovieIDs()
+	scores := make([]float32, len(ids))
+	seen := map[int32]bool{}
+	for i, id := range ids {
+		scores[i] = float32((int(id) * 7919) % 13) // many ties
+		if id%5 == 0 {
+			seen[id] = true
+		}
+	}
+	type cand struct {
+		id    int32
+		score float32
+	}
+	var all []cand
+	for i, id := range ids {
+		if _, ok := s.Catalog.MovieRow(id); ok && !seen[id] {
+			all = append(all, cand{id, scores[i]})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		return all[i].score > all[j].score || (all[i].score == all[j].score && all[i].id < all[j].id)
+	})
+	for _, k := range []int{1, 10, 100, len(all) + 5} {
+		got := s.top(ids, scores, seen, k)
+		want := all[:min(k, len(all))]
+		if len(got) != len(want) {
+			t.Fatalf("k=%d: got %d items, want %d", k, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Movie.ID != want[i].id || float32(got[i].Score) != want[i].score {
+				t.Fatalf("k=%d item %d: got movie %d (%v), want %d (%v)", k, i, got[i].Movie.ID, got[i].Score, want[i].id, want[i].score)
+			}
+		}
+	}
 }

@@ -129,30 +129,54 @@ func hasDemo(q recommend.Query) bool {
 }
 
 // top returns the k best-scored catalogue movies not seen, best first,
-// ties by lower movie id.
+// ties by lower movie id. It keeps the k best in a bounded heap while it
+// scans the scores (sorting every movie cost more than the rest of a
+// request but the model's pass).
 func (s *Set) top(ids []int32, scores []float32, seen map[int32]bool, k int) []Item {
 	type cand struct {
 		id    int32
 		score float32
 	}
-	cands := make([]cand, 0, len(ids))
+	// before reports whether a ranks before b.
+	before := func(a, b cand) bool { return a.score > b.score || (a.score == b.score && a.id < b.id) }
+	heap := make([]cand, 0, k) // heap[0]: the worst of the best so far
+	down := func(i int) {
+		for {
+			w, l, r := i, 2*i+1, 2*i+2
+			if l < len(heap) && before(heap[w], heap[l]) {
+				w = l
+			}
+			if r < len(heap) && before(heap[w], heap[r]) {
+				w = r
+			}
+			if w == i {
+				return
+			}
+			heap[i], heap[w] = heap[w], heap[i]
+			i = w
+		}
+	}
 	for i, id := range ids {
-		if seen[id] {
+		c := cand{id, scores[i]}
+		if k == 0 || (len(heap) == k && !before(c, heap[0])) || seen[id] {
 			continue
 		}
 		if _, ok := s.Catalog.MovieRow(id); !ok {
 			continue
 		}
-		cands = append(cands, cand{id, scores[i]})
-	}
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].score != cands[j].score {
-			return cands[i].score > cands[j].score
+		if len(heap) < k {
+			heap = append(heap, c)
+			for j := len(heap) - 1; j > 0 && before(heap[(j-1)/2], heap[j]); j = (j - 1) / 2 {
+				heap[(j-1)/2], heap[j] = heap[j], heap[(j-1)/2]
+			}
+			continue
 		}
-		return cands[i].id < cands[j].id
-	})
-	items := make([]Item, 0, min(k, len(cands)))
-	for _, c := range cands[:min(k, len(cands))] {
+		heap[0] = c
+		down(0)
+	}
+	sort.Slice(heap, func(i, j int) bool { return before(heap[i], heap[j]) })
+	items := make([]Item, 0, len(heap))
+	for _, c := range heap {
 		m, _ := s.Catalog.Movie(c.id)
 		items = append(items, Item{Movie: m, Score: float64(c.score)})
 	}
