@@ -200,19 +200,24 @@ func (s *Set) popular(seen map[int32]bool, genres []int, k int) []Item {
 func (s *Set) addReasons(p *Profile, items []Item) {
 	lo := max(0, len(p.History)-reasonWindow)
 	recent := p.History[lo:]
+	// The history's vectors, looked up once (most recent first, so that
+	// the first of equal cosines is the more recent movie).
+	ids := make([]int32, 0, len(recent))
+	vecs := make([][]float32, 0, len(recent))
+	for j := len(recent) - 1; j >= 0; j-- {
+		if w := s.TwoTower.MovieVector(recent[j].MovieID); w != nil {
+			ids, vecs = append(ids, recent[j].MovieID), append(vecs, w)
+		}
+	}
 	for i := range items {
 		v := s.TwoTower.MovieVector(items[i].Movie.ID)
 		if v == nil {
 			continue
 		}
 		best, bestSim := int32(0), float32(-2)
-		for j := len(recent) - 1; j >= 0; j-- {
-			w := s.TwoTower.MovieVector(recent[j].MovieID)
-			if w == nil {
-				continue
-			}
+		for j, w := range vecs {
 			if d := dot(v, w); d > bestSim {
-				best, bestSim = recent[j].MovieID, d
+				best, bestSim = ids[j], d
 			}
 		}
 		if m, ok := s.Catalog.Movie(best); ok {
@@ -222,12 +227,22 @@ func (s *Set) addReasons(p *Profile, items []Item) {
 	}
 }
 
+// dot is the inner product of two vectors of equal length, over four
+// accumulators.
 func dot(a, b []float32) float32 {
-	var s float32
-	for i := range a {
-		s += a[i] * b[i]
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	k := 0
+	for ; k+4 <= len(a); k += 4 {
+		s0 += a[k] * b[k]
+		s1 += a[k+1] * b[k+1]
+		s2 += a[k+2] * b[k+2]
+		s3 += a[k+3] * b[k+3]
 	}
-	return s
+	for ; k < len(a); k++ {
+		s0 += a[k] * b[k]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 func round3(x float64) float64 {
