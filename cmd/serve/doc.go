@@ -18,7 +18,10 @@
 // file that fails to load keeps the old set and is logged. SIGINT and
 // SIGTERM stop the server once the requests in flight have finished.
 // Ratings and users created in the app go to --app-db
-// (data/app/app.db), which the pipeline never overwrites. The semantic
+// (data/app/app.db), which the pipeline never overwrites. A new user's id
+// is above every user id of the raw data (--raw, default
+// data/raw/DATASET, read once at start: the k-core filter's dropped users
+// too); without that folder the server runs but refuses new users (503). The semantic
 // search weights are read as `semantic search` reads them (the
 // semantic_search section of --params over the index's own), so
 // /api/search answers as `semantic search` does for the same arguments.
