@@ -391,7 +391,7 @@ bench-scale: bin/pipeline bin/process
 
 .PHONY: bench-scale-stages
 #? bench-scale-stages: every stage on the same 25M set, one run each: wall, CPU, peak RSS, s/epoch
-#?          (Two-Tower: one epoch; BERT4Rec: sampled_softmax=2048 for BERT4REC_SECONDS=300, extrapolated);
+#?          (each trainer for TRAIN_SECONDS=300, its epoch extrapolated; BERT4Rec with sampled_softmax=2048);
 #?          SCALE_STAGES='features dbsetup' to run some (scripts/bench-scale-stages.sh)
 SCALE_STAGES ?=
 bench-scale-stages: bin/pipeline bin/process bin/features bin/semantic bin/train-twotower bin/train-bert4rec bin/dbsetup

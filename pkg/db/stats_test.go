@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -92,5 +93,35 @@ func TestStatsMatchSQL(t *testing.T) {
 			t.Errorf("fixture too tame: %d unrated movies, %d users with a non-half-star mean", unrated, halves)
 		}
 		db.Close()
+	}
+}
+
+// TestQuickCheckAboveFullCheckRows builds with a threshold the fixture's
+// big tables exceed: they are verified by quick_check and index entry
+// counts (every index of a table, its primary key's included), the others
+// as before, and the metrics' checks say which.
+func TestQuickCheckAboveFullCheckRows(t *testing.T) {
+	f := syntheticFixture(3, 50, 80, 20, 1, 10, 4)
+	in := f.write(t, t.TempDir())
+	opt := DefaultOptions()
+	opt.FullCheckRows = 300
+	res, err := Build(context.Background(), filepath.Join(t.TempDir(), "m.db"), in, opt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows["ratings"] <= 300 || res.Rows["recommendations"] <= 300 || res.Rows["movies"] > 300 {
+		t.Fatalf("fixture sizes: %v", res.Rows)
+	}
+	var detail string
+	for _, c := range res.Checks {
+		if c.Name == "integrity_check" {
+			detail = c.Detail
+		}
+	}
+	if want := "ratings, recommendations: quick_check"; !strings.Contains(detail, want) {
+		t.Errorf("integrity_check detail %q, want it to contain %q", detail, want)
+	}
+	if res.Timings["quick_check"] <= 0 || res.Timings["index_counts"] <= 0 || res.Timings["integrity_check"] <= 0 {
+		t.Errorf("timings %v: want quick_check, index_counts and integrity_check", res.Timings)
 	}
 }
