@@ -32,9 +32,9 @@
 //	liked_rating      default 4; an integer in [1, 5]
 //	                  a rating at least this counts towards favourite genres
 //	full_check_rows   default 1000000; an integer in [0, 2000000000]
-//	                  tables with more rows are verified by quick_check, index
-//	                  entry counts and the load's own reference checks instead
-//	                  of integrity_check and foreign_key_check
+//	                  tables with more rows are verified by quick_check,
+//	                  index entry counts and the load's own reference checks
+//	                  instead of integrity_check and foreign_key_check
 //
 // An unknown or misspelt key or section, a value of the wrong type (an
 // integer key takes only integers), a value out of range, an empty file
