@@ -447,9 +447,9 @@ TRACKED := $(shell git ls-files -- $(STAGE_OUTPUTS_ALL) 2>/dev/null)
 clean:
 	rm -f $(filter-out $(TRACKED),$(foreach s,$(filter-out $(KEEP_ON_CLEAN),$(STAGES)),$(call field,$(s),out) $(call record,$(s)) $(call stamp,$(s))))
 	rm -rf bin build/godeps.mk build/stages.mk
-#? clean-all: also remove the raw data, the run history and the Slurm job logs
+#? clean-all: also remove the raw data, the run history, the Slurm job logs and the app tests' cached pipeline
 clean-all: clean
-	rm -rf $(STATE) $(filter-out $(TRACKED),$(RAW)) $(ROOT)runs logs
+	rm -rf $(STATE) $(filter-out $(TRACKED),$(RAW)) $(ROOT)runs logs build/servetest
 
 #? help: this list
 help:
