@@ -67,7 +67,7 @@
 //	                  AdamW first-moment decay
 //	beta2             default 0.999; a number in [0, 1)
 //	                  AdamW second-moment decay
-//	warmup_steps      default 100; an integer in [0, 100000000]
+//	warmup_steps      default 20; an integer in [0, 100000000]
 //	                  linear warm-up steps
 //	lr_decay          default linear; one of none, linear, cosine
 //	                  learning-rate decay to 0 at the last epoch

@@ -52,7 +52,7 @@ type Config struct {
 	WeightDecay  float64 `yaml:"weight_decay" json:"weight_decay" default:"0.0" range:"[0,10]" doc:"AdamW decoupled weight decay"`
 	Beta1        float64 `yaml:"beta1" json:"beta1" default:"0.9" range:"[0,1)" doc:"AdamW first-moment decay"`
 	Beta2        float64 `yaml:"beta2" json:"beta2" default:"0.999" range:"[0,1)" doc:"AdamW second-moment decay"`
-	WarmupSteps  int     `yaml:"warmup_steps" json:"warmup_steps" default:"100" range:"[0,100000000]" doc:"linear warm-up steps"`
+	WarmupSteps  int     `yaml:"warmup_steps" json:"warmup_steps" default:"20" range:"[0,100000000]" doc:"linear warm-up steps"`
 	LRDecay      string  `yaml:"lr_decay" json:"lr_decay" default:"linear" oneof:"none linear cosine" doc:"learning-rate decay to 0 at the last epoch"`
 	GradClip     float64 `yaml:"grad_clip" json:"grad_clip" default:"0" range:"[0,1000000]" doc:"global gradient norm clip; 0 = none"`
 	Epochs       int     `yaml:"epochs" json:"epochs" default:"50" range:"[1,100000]" doc:"at most; the best validation epoch is kept"`
