@@ -73,7 +73,7 @@
 //	                  learning-rate decay to 0 at the last epoch
 //	grad_clip         default 0; a number in [0, 1000000]
 //	                  global gradient norm clip; 0 = none
-//	epochs            default 50; an integer in [1, 100000]
+//	epochs            default 100; an integer in [1, 100000]
 //	                  at most; the best validation epoch is kept
 //	seed              default 42; an integer in [0, 9007199254740992]
 //	                  seed of every random choice

@@ -55,7 +55,7 @@ type Config struct {
 	WarmupSteps  int     `yaml:"warmup_steps" json:"warmup_steps" default:"20" range:"[0,100000000]" doc:"linear warm-up steps"`
 	LRDecay      string  `yaml:"lr_decay" json:"lr_decay" default:"linear" oneof:"none linear cosine" doc:"learning-rate decay to 0 at the last epoch"`
 	GradClip     float64 `yaml:"grad_clip" json:"grad_clip" default:"0" range:"[0,1000000]" doc:"global gradient norm clip; 0 = none"`
-	Epochs       int     `yaml:"epochs" json:"epochs" default:"50" range:"[1,100000]" doc:"at most; the best validation epoch is kept"`
+	Epochs       int     `yaml:"epochs" json:"epochs" default:"100" range:"[1,100000]" doc:"at most; the best validation epoch is kept"`
 	Seed         int64   `yaml:"seed" json:"seed" default:"42" range:"[0,9007199254740992]" doc:"seed of every random choice"`
 
 	// Output layer. SampledSoftmax is the number of negatives of a sampled
