@@ -43,16 +43,22 @@ func loadtestCommand() *cli.Command {
 	}
 }
 
-// Targets of the issue, checked and recorded in the metrics file.
+// Targets of the issue, checked and recorded in the metrics file: the
+// scenario's closed-loop throughput, and the p99 of p99From (the scenario
+// itself when empty). A closed loop at full speed measures the p99 with
+// every client's request in flight at once, a queue of 32; "2,000 new
+// searches a second with p99 <= 20 ms" is the latency at that load, so
+// the uncached search's p99 is taken from an open loop at 2,000 req/s.
 var targets = []struct {
 	scenario string
 	minRPS   float64
 	maxP99ms float64
+	p99From  string
 }{
-	{"search", 2000, 20},
-	{"search_uncached", 2000, 20},
-	{"recommendations_bert4rec", 500, 50},
-	{"movie_details", 3000, 0},
+	{"search", 2000, 20, ""},
+	{"search_uncached", 2000, 20, "search_uncached_at_2000"},
+	{"recommendations_bert4rec", 500, 50, ""},
+	{"movie_details", 3000, 0, ""},
 }
 
 // maxRSS is the peak-memory target of the server.
@@ -174,6 +180,11 @@ func runLoadtest(c *cli.Context) error {
 			}
 			return atomicfile.Copy(orig["moviegenie.db"], filepath.Join(dir, "moviegenie.db"))
 		})},
+		// Before search_uncached, so that its queries are not in the
+		// search cache from that scenario.
+		{Name: "search_uncached_at_2000", Route: "GET /api/search (distinct queries), 2,000 req/s offered", Rate: 2000, Request: func(n int) (string, string, string) {
+			return "GET", base + "/api/search?k=10&q=" + url.QueryEscape(typo(titles[n%len(titles)], 500+n/len(titles))), ""
+		}},
 		{Name: "search_uncached", Route: "GET /api/search (distinct queries)", Request: func(n int) (string, string, string) {
 			return "GET", base + "/api/search?k=10&q=" + url.QueryEscape(typo(titles[n%len(titles)], n/len(titles))), ""
 		}},
@@ -262,8 +273,15 @@ func runLoadtest(c *cli.Context) error {
 		detail := fmt.Sprintf("%.0f req/s (target >= %.0f)", r.RPS, t.minRPS)
 		ok = r.RPS >= t.minRPS
 		if t.maxP99ms > 0 {
-			detail += fmt.Sprintf(", p99 %.2f ms (target <= %.0f)", r.P99ms, t.maxP99ms)
-			ok = ok && r.P99ms <= t.maxP99ms
+			if o, run := byName[t.p99From]; run {
+				// The open loop must also have kept up with its rate.
+				detail += fmt.Sprintf("; at %.0f req/s offered: %.0f req/s, p99 %.2f ms (target <= %.0f); with %d requests always in flight p99 %.2f ms",
+					o.OfferedRPS, o.RPS, o.P99ms, t.maxP99ms, r.Clients, r.P99ms)
+				ok = ok && o.P99ms <= t.maxP99ms && o.RPS >= 0.98*o.OfferedRPS
+			} else {
+				detail += fmt.Sprintf(", p99 %.2f ms (target <= %.0f)", r.P99ms, t.maxP99ms)
+				ok = ok && r.P99ms <= t.maxP99ms
+			}
 		}
 		run.AddCheck(t.scenario+" target", ok, detail)
 	}

@@ -1,8 +1,13 @@
-// Package loadtest is a small closed-loop HTTP load generator for the
-// application's routes: a fixed number of clients each send one request,
-// wait for the answer, and send the next, for a bounded time. It records
-// every latency, so the percentiles are exact, and counts as an error any
-// transport failure or status other than 2xx.
+// Package loadtest is a small HTTP load generator for the application's
+// routes. Closed loop (the default): a fixed number of clients each send
+// one request, wait for the answer, and send the next, for a bounded
+// time: the route's throughput, and its latency with that many requests
+// always in flight. Open loop (Scenario.Rate): requests are due at a fixed
+// rate, whatever the answers do, and each one's latency counts from when
+// it was due, so a slow answer that delays the next requests is not
+// hidden (no coordinated omission): the latency a route gives at a given
+// load. It records every latency, so the percentiles are exact, and counts
+// as an error any transport failure or status other than 2xx.
 package loadtest
 
 import (
@@ -25,6 +30,9 @@ type Scenario struct {
 	Route    string // the route's pattern, for the report
 	Clients  int
 	Duration time.Duration
+	// Rate, if above 0, makes the scenario open loop: a request is due
+	// every 1/Rate seconds, sent by whichever of the Clients is free.
+	Rate float64
 	// Request returns the n'th request's method, URL and body ("" for
 	// none). It is called concurrently.
 	Request func(n int) (method, url, body string)
@@ -35,17 +43,20 @@ type Scenario struct {
 
 // Result is what a scenario measured.
 type Result struct {
-	Name     string  `json:"name"`
-	Route    string  `json:"route"`
-	Clients  int     `json:"clients"`
-	Seconds  float64 `json:"seconds"`
-	Requests int     `json:"requests"`
-	Errors   int     `json:"errors"`
-	RPS      float64 `json:"requests_per_second"`
-	P50ms    float64 `json:"p50_ms"`
-	P95ms    float64 `json:"p95_ms"`
-	P99ms    float64 `json:"p99_ms"`
-	MaxMs    float64 `json:"max_ms"`
+	Name    string `json:"name"`
+	Route   string `json:"route"`
+	Clients int    `json:"clients"`
+	// OfferedRPS is the open loop's rate (absent for a closed loop); RPS
+	// below it means the server did not keep up.
+	OfferedRPS float64 `json:"offered_requests_per_second,omitempty"`
+	Seconds    float64 `json:"seconds"`
+	Requests   int     `json:"requests"`
+	Errors     int     `json:"errors"`
+	RPS        float64 `json:"requests_per_second"`
+	P50ms      float64 `json:"p50_ms"`
+	P95ms      float64 `json:"p95_ms"`
+	P99ms      float64 `json:"p99_ms"`
+	MaxMs      float64 `json:"max_ms"`
 	// CPU time per request of the server and of the generator, when the
 	// caller measures them: what the throughput of an idle machine is
 	// bounded by, whatever else runs on a shared one.
@@ -84,7 +95,10 @@ func Run(ctx context.Context, c *http.Client, s Scenario) (Result, error) {
 		firstErr string
 		next     int
 	)
-	res := Result{Name: s.Name, Route: s.Route, Clients: s.Clients}
+	if s.Rate < 0 || s.Rate > 1e6 {
+		return Result{}, fmt.Errorf("scenario %s: rate %g: want 0 (closed loop) or up to 1e6 requests a second", s.Name, s.Rate)
+	}
+	res := Result{Name: s.Name, Route: s.Route, Clients: s.Clients, OfferedRPS: s.Rate}
 	var during sync.WaitGroup
 	if s.During != nil {
 		during.Add(1)
@@ -107,6 +121,17 @@ func Run(ctx context.Context, c *http.Client, s Scenario) (Result, error) {
 		}()
 	}
 	start := time.Now()
+	// due returns when the next request is due: now for a closed loop;
+	// for an open one, the time the schedule gave it (false at the end).
+	due := func() (time.Time, bool) { return time.Now(), ctx.Err() == nil }
+	if s.Rate > 0 {
+		times := make(chan time.Time)
+		go schedule(ctx, start, s.Rate, times)
+		due = func() (time.Time, bool) {
+			t, ok := <-times
+			return t, ok
+		}
+	}
 	var wg sync.WaitGroup
 	for i := 0; i < s.Clients; i++ {
 		wg.Add(1)
@@ -114,13 +139,16 @@ func Run(ctx context.Context, c *http.Client, s Scenario) (Result, error) {
 			defer wg.Done()
 			local := make([]time.Duration, 0, 4096)
 			localErrs, localFirst := 0, ""
-			for ctx.Err() == nil {
+			for {
+				t0, ok := due()
+				if !ok {
+					break
+				}
 				mu.Lock()
 				n := next
 				next++
 				mu.Unlock()
 				method, url, body := s.Request(n)
-				t0 := time.Now()
 				err := do(ctx, c, method, url, body)
 				if ctx.Err() != nil {
 					break // cut off by the end of the scenario: not counted
@@ -154,6 +182,31 @@ func Run(ctx context.Context, c *http.Client, s Scenario) (Result, error) {
 		res.MaxMs = ms(lat[len(lat)-1])
 	}
 	return res, nil
+}
+
+// schedule sends on times the due time of request k, start + k/rate, at
+// that time (at once when a free client takes it late), until ctx ends;
+// then it closes times.
+func schedule(ctx context.Context, start time.Time, rate float64, times chan<- time.Time) {
+	defer close(times)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for k := 0; ; k++ {
+		at := start.Add(time.Duration(float64(k) / rate * float64(time.Second)))
+		if wait := time.Until(at); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+				return
+			}
+		}
+		select {
+		case times <- at:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 func do(ctx context.Context, c *http.Client, method, url, body string) error {
