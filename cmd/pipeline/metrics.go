@@ -36,8 +36,10 @@ func showMetrics(w io.Writer, dir string, asJSON bool) error {
 		return enc.Encode(monitor.Summarize(snap))
 	}
 	tables := []*monitor.Table{monitor.StageTable(snap), monitor.ModelTable(snap), monitor.CurveTable(snap), monitor.RowsTable(snap)}
-	if q := monitor.QualityTable(snap); q != nil {
-		tables = append(tables, q)
+	for _, q := range []*monitor.Table{monitor.QualityTable(snap), monitor.QualityValidationTable(snap)} {
+		if q != nil {
+			tables = append(tables, q)
+		}
 	}
 	if t := monitor.ServeTable(snap); t != nil {
 		tables = append(tables, t)

@@ -39,6 +39,12 @@
 //	split                  default temporal; one of temporal, leave_one_out
 //	                       how each user's interactions are split
 //	                       (../shared/docs/evaluation.md)
+//	held_out               default test; one of test, validation
+//	                       test: the split as the protocol says; validation:
+//	                       each user's test part is removed and the rest
+//	                       split again the same way, so every 'test' figure
+//	                       downstream is a validation figure (for choosing
+//	                       settings)
 //	chunk_size             default 1000000; an integer in [1000, 100000000]
 //	                       rows per parquet row group of ratings and
 //	                       sequences (and per write)

@@ -16,11 +16,24 @@ var QualityMetrics = []string{"ndcg@10", "recall@10", "hit@10", "recall@50", "re
 // and baseline per split as mean ± sd over the seeds. It is nil when the
 // snapshot has no quality file.
 func QualityTable(s *Snapshot) *Table {
-	st := s.Stage(quality.StageName)
+	return qualityTable(s, quality.StageName, "Quality over seeds (mean ± sd; make quality)", "test metrics")
+}
+
+// QualityValidationTable shows metrics/quality-validation.json (`make
+// quality-validation`): the same study with data_processing.held_out
+// validation, whose "test" figures are the validation fold's. Nil when the
+// snapshot has no such file.
+func QualityValidationTable(s *Snapshot) *Table {
+	return qualityTable(s, quality.ValidationName,
+		"Quality over seeds on the validation fold (mean ± sd; make quality-validation)", "validation-fold metrics (test parts removed)")
+}
+
+func qualityTable(s *Snapshot, file, title, what string) *Table {
+	st := s.Stage(file)
 	if st == nil || st.Missing {
 		return nil
 	}
-	t := &Table{Title: "Quality over seeds (mean ± sd; make quality)",
+	t := &Table{Title: title,
 		Header: append(append([]string{"split", "model", "runs", "val ndcg@10"}, QualityMetrics...), "wall/run")}
 	t.Right = make([]bool, len(t.Header))
 	for i := 2; i < len(t.Right); i++ {
@@ -42,8 +55,8 @@ func QualityTable(s *Snapshot) *Table {
 		}
 		t.Rows = append(t.Rows, append(cells, wall))
 	}
-	t.Note = fmt.Sprintf("test metrics except \"val\"; training from scratch %s, this invocation %s",
-		seconds(sum.TrainWallSeconds), seconds(st.File.WallSeconds))
+	t.Note = fmt.Sprintf("%s except \"val\"; training from scratch %s, this invocation %s",
+		what, seconds(sum.TrainWallSeconds), seconds(st.File.WallSeconds))
 	return t
 }
 

@@ -13,7 +13,7 @@ import (
 
 func TestQualityTable(t *testing.T) {
 	dir := t.TempDir()
-	if s, err := Load(dir, "x"); err != nil || QualityTable(s) != nil {
+	if s, err := Load(dir, "x"); err != nil || QualityTable(s) != nil || QualityValidationTable(s) != nil {
 		t.Fatalf("no quality file: got table %v (err %v), want none", QualityTable(s), err)
 	}
 	sum := quality.Summarize([]quality.RunResult{
@@ -46,6 +46,19 @@ func TestQualityTable(t *testing.T) {
 	}
 	if pop := strings.Join(tab.Rows[1], " | "); !strings.Contains(pop, "0.1100 ± 0.0000") {
 		t.Errorf("popularity row %q: want 0.1100 ± 0.0000", pop)
+	}
+
+	// The same file as the validation study's: its own table, which says
+	// what its figures are; the test study's table is unaffected.
+	if err := os.WriteFile(filepath.Join(dir, quality.ValidationName+".json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = Load(dir, "x")
+	if v := QualityValidationTable(s); v == nil || len(v.Rows) != 2 || !strings.Contains(v.Note, "validation-fold") || !strings.Contains(v.Title, "validation fold") {
+		t.Errorf("validation study: got %+v, want its two rows, titled and noted as the validation fold's", v)
+	}
+	if q := QualityTable(s); q == nil || strings.Contains(q.Note, "validation-fold") {
+		t.Errorf("test study beside a validation one: got %+v", q)
 	}
 
 	// A quality file without a summary shows the problem, not a crash.

@@ -76,6 +76,11 @@ func Run(cfg Config, paths Paths, tree *params.Params) error {
 	if err := d.kcore(cfg, rec); err != nil {
 		return err
 	}
+	if cfg.HeldOut == HeldOutValidation {
+		if err := d.dropTest(cfg, rec); err != nil {
+			return err
+		}
+	}
 	sum, err := d.split(cfg)
 	if err != nil {
 		return err
@@ -92,6 +97,7 @@ func Run(cfg Config, paths Paths, tree *params.Params) error {
 	rec.Rows["validation"] = int64(sum.Validation)
 	rec.Rows["test"] = int64(sum.Test)
 	rec.Figures["dataset"] = cfg.Dataset
+	rec.Figures["held_out"] = cfg.HeldOut
 	rec.Figures["u_item_encoding"] = meta.Encoding
 	if err := rec.Finish(paths.Metrics); err != nil {
 		return err

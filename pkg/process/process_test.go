@@ -192,6 +192,54 @@ func TestRunLeaveOneOut(t *testing.T) {
 	}
 }
 
+// TestRunHeldOutValidation: each user's test part (the last of 4) goes,
+// and the 3 left split again: 1 train, 1 validation, 1 "test" (the
+// validation fold). Movie 1633, rated only in test parts, leaves the
+// catalogue.
+func TestRunHeldOutValidation(t *testing.T) {
+	raw := writeRaw(t, nil)
+	out := t.TempDir()
+	metrics := filepath.Join(out, "m.json")
+	p := tinyParams
+	p.HeldOut = HeldOutValidation
+	if err := run(newConfig(raw, out, metrics, p)); err != nil {
+		t.Fatal(err)
+	}
+	ratings, err := tables.Read[tables.Rating](filepath.Join(out, RatingsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range ratings {
+		got = append(got, fmt.Sprintf("%d:%d#%d:%s", r.UserID, r.MovieID, r.Position, r.Split))
+	}
+	want := []string{
+		"1:1#0:train", "1:2#1:validation", "1:267#2:test",
+		"2:1#0:train", "2:2#1:validation", "2:267#2:test",
+		"3:267#0:train", "3:1#1:validation", "3:2#2:test",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got ratings %v\nwant %v", got, want)
+	}
+	movies, err := tables.Read[tables.Movie](filepath.Join(out, MoviesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range movies {
+		if m.MovieID == 1633 {
+			t.Errorf("movie 1633, rated only in test parts, is still in the catalogue")
+		}
+	}
+	m, err := runmetrics.Read(metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed, _ := m.Figures["held_out_removed"].(map[string]any)
+	if m.Figures["held_out"] != "validation" || removed["interactions"] != 3.0 || removed["users"] != 0.0 {
+		t.Errorf("got held_out %v, removed %v; want validation, 3 interactions, 0 users", m.Figures["held_out"], removed)
+	}
+}
+
 // snapshot reads every file of dir.
 func TestRunFailureWritesNothing(t *testing.T) {
 	for _, tc := range []struct {

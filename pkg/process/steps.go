@@ -72,6 +72,46 @@ func (d *data) kcore(cfg Config, rec *runmetrics.Run) error {
 	return nil
 }
 
+// dropTest removes each user's test part (as split would set it) and the
+// users left with nothing, for held_out: validation. The k-core is not
+// run again, so users and movies stay those of the test setting, less the
+// movies rated only in test parts (the catalogue is what the data left
+// has, as always).
+func (d *data) dropTest(cfg Config, rec *runmetrics.Run) error {
+	w := int64(0)
+	var order []int32
+	start := []int64{0}
+	removed, usersLeft := 0, 0
+	for r, u := range d.order {
+		n := int(d.start[r+1] - d.start[r])
+		_, _, te, err := split.Parts(n, cfg.Split, cfg.TestSplitRatio)
+		if err != nil {
+			return err
+		}
+		keep := n - te
+		removed += te
+		if keep == 0 {
+			continue
+		}
+		for p := d.start[r]; p < d.start[r]+int64(keep); p++ {
+			d.movie[w], d.rating[w], d.time[w] = d.movie[p], d.rating[p], d.time[p]
+			w++
+		}
+		order = append(order, u)
+		start = append(start, w)
+		usersLeft++
+	}
+	if w == 0 {
+		return fmt.Errorf("held_out: validation: removing each user's test part left no interactions")
+	}
+	dropped := len(d.order) - usersLeft
+	d.movie, d.rating, d.time = d.movie[:w], d.rating[:w], d.time[:w]
+	d.order, d.start = order, start
+	rec.Figures["held_out_removed"] = map[string]int{"interactions": removed, "users": dropped}
+	log.Printf("held_out validation: removed each user's test part (%d interactions; %d users left with none); the split below holds out a validation fold", removed, dropped)
+	return nil
+}
+
 // split sets each kept user's parts.
 func (d *data) split(cfg Config) (split.Summary, error) {
 	sum := split.Summary{Method: cfg.Split}

@@ -9,6 +9,11 @@ import (
 // StageName is the stage name of quality.json.
 const StageName = "quality"
 
+// ValidationName is the metrics file (without .json) of the same study
+// on the validation fold (make quality-validation: data_processing.held_out
+// validation), where settings are chosen.
+const ValidationName = "quality-validation"
+
 // Record fills rec, the record of this invocation, with the plan and the
 // summary of the runs: figures.summary holds the rows and the runs,
 // figures.reused_runs counts the runs an earlier invocation had finished.
