@@ -69,6 +69,13 @@ type Config struct {
 	LabelSmoothing float64 `yaml:"label_smoothing" json:"label_smoothing,omitempty" default:"0" range:"[0,1)" doc:"share of each target spread evenly over every movie (full softmax only); 0 = none"`
 	SampledUniform bool    `yaml:"sampled_uniform" json:"sampled_uniform,omitempty" default:"false" doc:"sampled softmax: draw negatives uniformly instead of by popularity^0.75 (log-Q corrected)"`
 
+	// Scoring. ScoreMasks appends this many [MASK] tokens to a history
+	// and ranks movies by their mean probability over those positions:
+	// the next few items, not only the next one (a temporal test part
+	// holds a user's next fifth of interactions). 1 ranks by the logits of
+	// the single next position, as BERT4Rec does.
+	ScoreMasks int `yaml:"score_masks" json:"score_masks,omitempty" default:"1" range:"[1,20]" doc:"[MASK] tokens appended to a history when scoring; movies ranked by their mean probability over them (1: the next item's logits)"`
+
 	// Model selection.
 	EvalEvery int `yaml:"eval_every" json:"eval_every" default:"1" range:"[1,100000]" doc:"validate every eval_every epochs (and after the last)"`
 	Patience  int `yaml:"patience" json:"patience" default:"15" range:"[0,100000]" doc:"epochs without a better validation ndcg@10 before stopping; 0 = never stop early"`

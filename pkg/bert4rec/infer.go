@@ -9,8 +9,8 @@ import (
 )
 
 // Scorer scores histories as ScoreNext does, for serving: the same
-// network, with less work in the last block. Only the scoring position
-// (the [MASK] after each history) feeds the head, and in the last block
+// network, with less work in the last block. Only the scoring positions
+// (the [MASK]s after each history) feed the head, and in the last block
 // nothing else reads the other positions' outputs, so there it computes
 // the keys and values of every position but the query, the attention,
 // and everything after it for the scoring position alone. The earlier
@@ -36,6 +36,7 @@ func NewScorer(m *Model) *Scorer { return &Scorer{m: m} }
 func (s *Scorer) Score(histories [][]int32, out []float32) {
 	m := s.m
 	V, T, B := m.V, m.Cfg.MaxLen, min(m.Cfg.BatchSize, scoreBatch)
+	n := m.scoreMasks()
 	if len(out) < len(histories)*V {
 		panic(fmt.Sprintf("bert4rec: Scorer.Score: out has %d floats, need %d", len(out), len(histories)*V))
 	}
@@ -50,15 +51,13 @@ func (s *Scorer) Score(histories [][]int32, out []float32) {
 					panic(fmt.Sprintf("bert4rec: Scorer.Score: movie_idx %d outside 1..%d", it, V))
 				}
 			}
-			nextInput(&s.seqs[k], h, T, V)
+			nextInputs(&s.seqs[k], h, T, V, n)
 		}
 		s.b.pack(s.seqs[:len(hs)], T, V, m.Cfg.NumHeads)
 		s.forward()
 		s.logits = grow(s.logits, s.b.M*V)
 		m.logits(s.logits, &s.ws, s.b.M)
-		for r, q := range s.b.seqOf {
-			copy(out[(i0+int(q))*V:(i0+int(q)+1)*V], s.logits[r*V:(r+1)*V])
-		}
+		placeScores(out[i0*V:], s.logits, s.b.seqOf, n, V)
 	}
 }
 

@@ -1,6 +1,7 @@
 package bert4rec
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -9,12 +10,18 @@ import (
 // TestScorerEqualsScoreNext checks the serving forward (last block on the
 // scoring rows only) against the training code's ScoreNext, in both
 // block layouts, on a batch of histories of mixed lengths (shorter than,
-// equal to and longer than the window), and one history at a time.
+// equal to and longer than the window), and one history at a time; with
+// one [MASK] and with three (score_masks).
 func TestScorerEqualsScoreNext(t *testing.T) {
 	const V = 300
-	for _, block := range []string{PostLN, PreLN} {
+	for _, tc := range []struct {
+		block string
+		masks int
+	}{{PostLN, 1}, {PreLN, 1}, {PostLN, 3}, {PreLN, 3}} {
+		block := tc.block
 		cfg := DefaultConfig()
 		cfg.HiddenSize, cfg.NumLayers, cfg.NumHeads, cfg.MaxLen, cfg.Block = 32, 3, 4, 20, block
+		cfg.ScoreMasks = tc.masks
 		cfg.InitStd = 0.2 // larger weights than at initialisation: attention far from uniform
 		m := NewModel(cfg, V)
 		rng := rand.New(rand.NewPCG(9, 10))
@@ -38,12 +45,51 @@ func TestScorerEqualsScoreNext(t *testing.T) {
 				w := want[i*V+j]
 				tol := 1e-4 * max(1, math.Abs(float64(w)))
 				if d := math.Abs(float64(got[i*V+j] - w)); d > tol {
-					t.Fatalf("%s history %d movie %d: got %v batched, want %v (ScoreNext)", block, i, j+1, got[i*V+j], w)
+					t.Fatalf("%s masks %d history %d movie %d: got %v batched, want %v (ScoreNext)", block, tc.masks, i, j+1, got[i*V+j], w)
 				}
 				if d := math.Abs(float64(one[j] - w)); d > tol {
-					t.Fatalf("%s history %d movie %d: got %v alone, want %v (ScoreNext)", block, i, j+1, one[j], w)
+					t.Fatalf("%s masks %d history %d movie %d: got %v alone, want %v (ScoreNext)", block, tc.masks, i, j+1, one[j], w)
 				}
 			}
 		}
+	}
+}
+
+// TestScoreMasks: several [MASK]s score with the log of the mean
+// probability over them; the inputs hold the latest T-n items then n
+// masks; and the scores differ from one mask's.
+func TestScoreMasks(t *testing.T) {
+	// Hand-computed: softmax(0, ln 3) = (1/4, 3/4), softmax(ln 3, 0) =
+	// (3/4, 1/4); their mean is (1/2, 1/2).
+	ln3 := float32(math.Log(3))
+	dst := make([]float32, 2)
+	meanLogProb(dst, []float32{0, ln3, ln3, 0}, 2, 2)
+	for v, x := range dst {
+		if math.Abs(float64(x)-math.Log(0.5)) > 1e-6 {
+			t.Errorf("movie %d: got %v, want ln(1/2)", v+1, x)
+		}
+	}
+	var s seqInput
+	nextInputs(&s, []int32{1, 2, 3, 4, 5, 6}, 5, 9, 2)
+	if fmt.Sprint(s.tokens, s.masked) != "[4 5 6 10 10] [3 4]" {
+		t.Errorf("got tokens %v masked %v, want [4 5 6 10 10] [3 4]", s.tokens, s.masked)
+	}
+
+	cfg := DefaultConfig()
+	cfg.HiddenSize, cfg.NumLayers, cfg.NumHeads, cfg.MaxLen, cfg.InitStd = 16, 2, 2, 10, 0.2
+	m := NewModel(cfg, 50)
+	h := [][]int32{{3, 9, 27, 4, 1}}
+	one, three := make([]float32, 50), make([]float32, 50)
+	m.ScoreNext(h, one)
+	m.Cfg.ScoreMasks = 3
+	m.ScoreNext(h, three)
+	var sum float64
+	differ := false
+	for v := range three {
+		sum += math.Exp(float64(three[v]))
+		differ = differ || math.Abs(float64(three[v]-one[v])) > 1e-3
+	}
+	if math.Abs(sum-1) > 1e-4 || !differ {
+		t.Errorf("three masks: probabilities sum to %v (want 1), differ from one mask's logits: %v (want true)", sum, differ)
 	}
 }

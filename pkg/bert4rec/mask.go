@@ -57,11 +57,19 @@ func lastMask(s *seqInput, items []int32, V int) {
 // nextInput fills s with the input that scores the item following a
 // history: the last T-1 items of the history and a [MASK] after them
 // (nothing to predict in training terms: targets nil).
-func nextInput(s *seqInput, history []int32, T, V int) {
-	if len(history) > T-1 {
-		history = history[len(history)-(T-1):]
+func nextInput(s *seqInput, history []int32, T, V int) { nextInputs(s, history, T, V, 1) }
+
+// nextInputs is nextInput with n [MASK] tokens after the last T-n items
+// of the history (n < T), all of them scored.
+func nextInputs(s *seqInput, history []int32, T, V, n int) {
+	if len(history) > T-n {
+		history = history[len(history)-(T-n):]
 	}
-	s.tokens = append(append(s.tokens[:0], history...), int32(V+1))
-	s.masked = append(s.masked[:0], int32(len(s.tokens)-1))
+	s.tokens = append(s.tokens[:0], history...)
+	s.masked = s.masked[:0]
+	for range n {
+		s.masked = append(s.masked, int32(len(s.tokens)))
+		s.tokens = append(s.tokens, int32(V+1))
+	}
 	s.targets = nil
 }

@@ -207,6 +207,7 @@ func checkWindow(w []int32, T, V int) error {
 // concurrent use on one Model.
 func (m *Model) ScoreNext(histories [][]int32, out []float32) {
 	V, T, B := m.V, m.Cfg.MaxLen, min(m.Cfg.BatchSize, scoreBatch)
+	n := m.scoreMasks()
 	if len(out) < len(histories)*V {
 		panic(fmt.Sprintf("bert4rec: ScoreNext: out has %d floats, need %d", len(out), len(histories)*V))
 	}
@@ -225,16 +226,55 @@ func (m *Model) ScoreNext(histories [][]int32, out []float32) {
 					panic(fmt.Sprintf("bert4rec: ScoreNext: movie_idx %d outside 1..%d", it, V))
 				}
 			}
-			nextInput(&st.seqs[k], h, T, V)
+			nextInputs(&st.seqs[k], h, T, V, n)
 		}
 		st.b.pack(st.seqs[:len(hs)], T, V, m.Cfg.NumHeads)
 		m.forward(&st.ws, &st.b, false, 0)
 		st.logits = grow(st.logits, st.b.M*V)
 		m.logits(st.logits, &st.ws, st.b.M)
-		// Rows come in packed order: put each back at its history's place.
-		for r, s := range st.b.seqOf {
-			copy(out[(i0+int(s))*V:(i0+int(s)+1)*V], st.logits[r*V:(r+1)*V])
+		placeScores(out[i0*V:], st.logits, st.b.seqOf, n, V)
+	}
+}
+
+// scoreMasks is how many [MASK] tokens score a history: Cfg.ScoreMasks,
+// at least 1 and leaving at least one item of the history.
+func (m *Model) scoreMasks() int { return min(max(1, m.Cfg.ScoreMasks), m.Cfg.MaxLen-1) }
+
+// placeScores writes each history's scores at its place in out: logits
+// holds n rows (V wide) per history, in packed order, with seqOf the
+// history of each row. One row is copied as it is; n rows give the log of
+// the mean probability (meanLogProb).
+func placeScores(out, logits []float32, seqOf []int32, n, V int) {
+	for r := 0; r < len(seqOf); r += n {
+		dst := out[int(seqOf[r])*V : (int(seqOf[r])+1)*V]
+		if n == 1 {
+			copy(dst, logits[r*V:(r+1)*V])
+			continue
 		}
+		meanLogProb(dst, logits[r*V:(r+n)*V], n, V)
+	}
+}
+
+// meanLogProb sets dst[v] to the log of the mean over n rows of logits
+// (each V wide) of the softmax probability of v.
+func meanLogProb(dst, logits []float32, n, V int) {
+	clear(dst)
+	for j := range n {
+		row := logits[j*V : (j+1)*V]
+		hi := row[0]
+		for _, x := range row {
+			hi = max(hi, x)
+		}
+		var z float64
+		for _, x := range row {
+			z += math.Exp(float64(x - hi))
+		}
+		for v, x := range row {
+			dst[v] += float32(math.Exp(float64(x-hi)) / z)
+		}
+	}
+	for v, p := range dst {
+		dst[v] = float32(math.Log(float64(p) / float64(n)))
 	}
 }
 
