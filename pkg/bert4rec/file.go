@@ -43,6 +43,9 @@ func Load(path string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if h.Config.ScoreMasks == 0 {
+		h.Config.ScoreMasks = 1 // written before score_masks existed
+	}
 	if err := h.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: bad config in header: %w", path, err)
 	}

@@ -46,6 +46,21 @@ func TestModelFileRoundTrip(t *testing.T) {
 	}
 }
 
+// TestModelFileBeforeScoreMasks: a file written before score_masks
+// existed (no such key in its header) loads with one [MASK].
+func TestModelFileBeforeScoreMasks(t *testing.T) {
+	m := smallModel()
+	m.Cfg.ScoreMasks = 0 // omitted from the header, as in older files
+	path := filepath.Join(t.TempDir(), "bert4rec.bin")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(path)
+	if err != nil || got.Cfg.ScoreMasks != 1 {
+		t.Fatalf("got %v, score_masks %v; want a model with score_masks 1", err, got)
+	}
+}
+
 // TestModelFileDamage: every kind of bad file is refused with a message
 // that says what is wrong.
 func TestModelFileDamage(t *testing.T) {

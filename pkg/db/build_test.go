@@ -250,7 +250,6 @@ func TestConstraintsRejectBadRows(t *testing.T) {
 		{"rank 0", `INSERT INTO recommendations VALUES ('bert4rec', 3, 0, 1, 0.5)`, "CHECK"},
 		{"recommendation of unknown movie", `INSERT INTO recommendations VALUES ('bert4rec', 3, 1, 999, 0.5)`, "FOREIGN KEY"},
 		{"recommendation of unknown model", `INSERT INTO recommendations VALUES ('nope', 3, 1, 1, 0.5)`, "FOREIGN KEY"},
-		{"same movie twice in a list", `INSERT INTO recommendations VALUES ('bert4rec', 1, 3, 4, 0.1)`, "UNIQUE"},
 		{"vector of wrong length", `INSERT INTO movie_embeddings VALUES ('text', 3, 3, x'0000803f')`, "CHECK"},
 		{"favourite genres not JSON", `UPDATE user_stats SET favourite_genres = 'Drama' WHERE user_id = 1`, "CHECK"},
 	} {
@@ -490,7 +489,33 @@ func TestBadRowInBatchNamed(t *testing.T) {
 			i := sameUser(func(i int) int32 { return recs[i].UserID }, 99)
 			recs[i].MovieID = recs[i-1].MovieID
 			return "model0", i
-		}, "UNIQUE constraint failed: recommendations.model, recommendations.user_id, recommendations.movie_id", ""},
+		}, "is already in this user's list", ""},
+		{"a user's list in two runs", func(f *fixture) (string, int) {
+			recs := f.recs["model0"]
+			i := sameUser(func(i int) int32 { return recs[i].UserID }, 99)
+			for recs[i].UserID == recs[i-1].UserID {
+				i++
+			}
+			// The first row of the next user's list goes back to the
+			// user before: a run of that user's rows after another's.
+			prev := recs[i-1].UserID
+			j := i
+			for recs[j].UserID != prev {
+				j--
+			}
+			for j > 0 && recs[j-1].UserID == prev {
+				j--
+			}
+			first := j
+			for recs[i].UserID == recs[i+1].UserID {
+				i++
+			}
+			// Move user prev's first row to just after the next user's run.
+			row := recs[first]
+			copy(recs[first:i], recs[first+1:i+1])
+			recs[i] = row
+			return "model0", i
+		}, "a user's rows must be consecutive", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := syntheticFixture(2, 20, 60, 10, 1, 10, 4)

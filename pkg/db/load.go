@@ -345,6 +345,10 @@ func (b *builder) loadRecs(mf ModelFile, describe func() (runmetrics.FileInfo, e
 	}
 	defer ins.close()
 	hasRecs := make([]bool, len(b.userIDs))
+	// A user's rows are one run (as the trainers write them); within it,
+	// listed[m] == run marks movie m as already listed.
+	listed := make([]int32, len(b.movieIDs))
+	run, cur := int32(0), int32(-1)
 	var nRows int64
 	err = overlap(b.ctx, func(get func() (*recBatch, bool), put func(*recBatch)) error {
 		_, err := scanRecs(mf.Path, chunkRows, func(src *recBatch) error {
@@ -367,11 +371,24 @@ func (b *builder) loadRecs(mf ModelFile, describe func() (runmetrics.FileInfo, e
 			if !ok {
 				return fmt.Errorf("%s row %d: user_id %d is not in %s", mf.Path, c.First+int64(i), uid, b.usersFile)
 			}
-			if _, ok := b.movieIdx.get(c.MovieID[i]); !ok {
+			m, ok := b.movieIdx.get(c.MovieID[i])
+			if !ok {
 				return fmt.Errorf("%s row %d (user_id %d, rank %d): movie_id %d is not in the catalogue (%s)",
 					mf.Path, c.First+int64(i), uid, c.Rank[i], c.MovieID[i], b.moviesFile)
 			}
-			hasRecs[u] = true
+			if u != cur {
+				if hasRecs[u] {
+					return fmt.Errorf("%s row %d (user_id %d): this user's recommendations resume here after other users' (a user's rows must be consecutive)",
+						mf.Path, c.First+int64(i), uid)
+				}
+				hasRecs[u], cur = true, u
+				run++
+			}
+			if listed[m] == run {
+				return fmt.Errorf("%s row %d (user_id %d, rank %d): movie_id %d is already in this user's list",
+					mf.Path, c.First+int64(i), uid, c.Rank[i], c.MovieID[i])
+			}
+			listed[m] = run
 		}
 		nRows += int64(len(c.UserID))
 		return ins.rows(c.First, len(c.UserID),

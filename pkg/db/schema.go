@@ -103,14 +103,17 @@ CREATE TABLE models (
 	run_stage         TEXT
 ) STRICT, WITHOUT ROWID;
 
+-- A movie appears at most once in a user's list: the build checks it as
+-- it loads (naming the file and row), without an index that no query
+-- reads (a user's list is read by the primary key, whose (model, user_id)
+-- prefix holds at most a few hundred rows).
 CREATE TABLE recommendations (
 	model    TEXT NOT NULL REFERENCES models (model),
 	user_id  INTEGER NOT NULL REFERENCES users (user_id),
 	rank     INTEGER NOT NULL CHECK (rank >= 1),
 	movie_id INTEGER NOT NULL REFERENCES movies (movie_id),
 	score    REAL NOT NULL,
-	PRIMARY KEY (model, user_id, rank),
-	UNIQUE (model, user_id, movie_id)
+	PRIMARY KEY (model, user_id, rank)
 ) STRICT, WITHOUT ROWID;
 
 -- vector: dim little-endian IEEE-754 float32 values (EncodeVector).
