@@ -181,6 +181,7 @@ func (b *builder) loadRatings(describe func() (runmetrics.FileInfo, error)) erro
 		return err
 	}
 	defer ins.close()
+	userBox, movieBox := newBoxesFor(b.userIDs), newBoxesFor(b.movieIDs)
 	var n int64
 	err = overlap(b.ctx, func(get func() (*ratingChunk, bool), put func(*ratingChunk)) error {
 		_, err := ratingscan.ScanTimes(f, chunkRows, func(src *ratingscan.Batch) error {
@@ -222,7 +223,7 @@ func (b *builder) loadRatings(describe func() (runmetrics.FileInfo, error)) erro
 		n += int64(len(c.user))
 		return ins.rows(c.first, len(c.user),
 			func(i int, dst []any) []any {
-				return append(dst, c.user[i], c.movie[i], float64(c.rating[i]), c.seconds[i], c.position[i], ratingscan.SplitName(c.split[i]))
+				return append(dst, userBox.of(c.user[i]), movieBox.of(c.movie[i]), ratingBox(c.rating[i]), c.seconds[i], small.of(c.position[i]), splitBoxes[c.split[i]])
 			},
 			func(i int) string {
 				return fmt.Sprintf("user_id %d, movie_id %d, rating %g", c.user[i], c.movie[i], c.rating[i])
@@ -235,6 +236,66 @@ func (b *builder) loadRatings(describe func() (runmetrics.FileInfo, error)) erro
 	b.logf("loaded %d movies, %d users, %d ratings from %s", len(b.movieIDs), len(b.userIDs), n, filepath.Dir(f))
 	return nil
 }
+
+// boxes holds the int64 values 0..len-1 already in interfaces, so that
+// binding a row allocates nothing for them. database/sql takes a row as
+// []any: an int32 put there is boxed once when the row is built, then
+// converted to int64 by reflection and boxed again, and at 25M ratings of
+// six values each that was a large share of the load. Values outside the
+// table are boxed as they come.
+type boxes []any
+
+func newBoxes(n int) boxes {
+	b := make(boxes, n)
+	for i := range b {
+		b[i] = int64(i)
+	}
+	return b
+}
+
+// newBoxesFor boxes every value up to the largest of ids, unless the ids
+// are too sparse for a table (then values are boxed as they come).
+func newBoxesFor(ids []int32) boxes {
+	hi := int32(-1)
+	for _, id := range ids {
+		hi = max(hi, id)
+	}
+	if int64(hi) >= 8*int64(len(ids))+1<<16 {
+		return nil
+	}
+	return newBoxes(int(hi) + 1)
+}
+
+func (b boxes) of(v int32) any {
+	if v >= 0 && int(v) < len(b) {
+		return b[v]
+	}
+	return int64(v)
+}
+
+// small boxes positions and ranks.
+var small = newBoxes(1 << 16)
+
+// halfStars boxes the ratings 0, 0.5, .., 5 (index: twice the rating).
+var halfStars = func() []any {
+	b := make([]any, 11)
+	for i := range b {
+		b[i] = float64(i) / 2
+	}
+	return b
+}()
+
+// ratingBox is rating r as a float64 in an interface, from halfStars when
+// r is a half star.
+func ratingBox(r float32) any {
+	if k := int(r * 2); k >= 0 && k < len(halfStars) && float32(k) == r*2 {
+		return halfStars[k]
+	}
+	return float64(r)
+}
+
+// splitBoxes are the split names by ratingscan's split code.
+var splitBoxes = [...]any{ratingscan.SplitName(0), ratingscan.SplitName(1), ratingscan.SplitName(2)}
 
 // floorDiv is a/b rounded towards minus infinity (milliseconds to seconds).
 func floorDiv(a, b int64) int64 {
@@ -344,6 +405,8 @@ func (b *builder) loadRecs(mf ModelFile, describe func() (runmetrics.FileInfo, e
 		return err
 	}
 	defer ins.close()
+	var model any = mf.Model
+	userBox, movieBox := newBoxesFor(b.userIDs), newBoxesFor(b.movieIDs)
 	hasRecs := make([]bool, len(b.userIDs))
 	// A user's rows are one run (as the trainers write them); within it,
 	// listed[m] == run marks movie m as already listed.
@@ -393,7 +456,7 @@ func (b *builder) loadRecs(mf ModelFile, describe func() (runmetrics.FileInfo, e
 		nRows += int64(len(c.UserID))
 		return ins.rows(c.First, len(c.UserID),
 			func(i int, dst []any) []any {
-				return append(dst, mf.Model, c.UserID[i], c.Rank[i], c.MovieID[i], float64(c.Score[i]))
+				return append(dst, model, userBox.of(c.UserID[i]), small.of(c.Rank[i]), movieBox.of(c.MovieID[i]), float64(c.Score[i]))
 			},
 			func(i int) string {
 				return fmt.Sprintf("user_id %d, rank %d, movie_id %d", c.UserID[i], c.Rank[i], c.MovieID[i])
