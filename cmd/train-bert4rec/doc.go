@@ -86,7 +86,7 @@
 //	sampled_uniform   default false; true or false
 //	                  sampled softmax: draw negatives uniformly instead of
 //	                  by popularity^0.75 (log-Q corrected)
-//	score_masks       default 1; an integer in [1, 20]
+//	score_masks       default 6; an integer in [1, 20]
 //	                  [MASK] tokens appended to a history when scoring;
 //	                  movies ranked by their mean probability over them (1:
 //	                  the next item's logits)

@@ -73,8 +73,9 @@ type Config struct {
 	// and ranks movies by their mean probability over those positions:
 	// the next few items, not only the next one (a temporal test part
 	// holds a user's next fifth of interactions). 1 ranks by the logits of
-	// the single next position, as BERT4Rec does.
-	ScoreMasks int `yaml:"score_masks" json:"score_masks,omitempty" default:"1" range:"[1,20]" doc:"[MASK] tokens appended to a history when scoring; movies ranked by their mean probability over them (1: the next item's logits)"`
+	// the single next position, as BERT4Rec does; 6 was chosen on
+	// validation (doc.go, "Recipe").
+	ScoreMasks int `yaml:"score_masks" json:"score_masks,omitempty" default:"6" range:"[1,20]" doc:"[MASK] tokens appended to a history when scoring; movies ranked by their mean probability over them (1: the next item's logits)"`
 
 	// Model selection.
 	EvalEvery int `yaml:"eval_every" json:"eval_every" default:"1" range:"[1,100000]" doc:"validate every eval_every epochs (and after the last)"`

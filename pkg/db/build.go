@@ -210,8 +210,10 @@ func (b *builder) run(tmp string, in Inputs) error {
 	// not enforced row by row during the load (that was a tenth of it):
 	// every reference is checked in Go first, so that the error names the
 	// row, and PRAGMA foreign_key_check checks them all again before the
-	// rename. Connections that open the finished file enforce them.
-	dsn := fileURI(tmp) + "?_foreign_keys=off&_journal_mode=MEMORY&_synchronous=OFF&_locking_mode=EXCLUSIVE&_cache_size=-262144"
+	// rename. Connections that open the finished file enforce them. The
+	// one connection is used by one goroutine at a time, so SQLite's
+	// per-call mutex (the driver's default) is dropped (_mutex=no).
+	dsn := fileURI(tmp) + "?_foreign_keys=off&_journal_mode=MEMORY&_synchronous=OFF&_locking_mode=EXCLUSIVE&_cache_size=-262144&_mutex=no"
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", tmp, err)
