@@ -3,6 +3,7 @@ package bert4rec
 import (
 	"fmt"
 	"math"
+	"slices"
 	"math/rand/v2"
 	"testing"
 )
@@ -91,5 +92,46 @@ func TestScoreMasks(t *testing.T) {
 	}
 	if math.Abs(sum-1) > 1e-4 || !differ {
 		t.Errorf("three masks: probabilities sum to %v (want 1), differ from one mask's logits: %v (want true)", sum, differ)
+	}
+}
+
+// TestExpNonPos: near e^x (relative error below 1e-6 down to x = -10,
+// where the probabilities that rank lie; 1e-5 down to -87, where the
+// float32 rounding of x·log2(e) dominates), 0 below the range; and
+// expShifted agrees with it.
+func TestExpNonPos(t *testing.T) {
+	worstNear, worst := 0.0, 0.0
+	var xs []float32
+	for x := float32(-87); x <= 0; x += 0.000731 {
+		want := math.Exp(float64(x))
+		d := math.Abs(float64(expNonPos(x))-want) / want
+		worst = max(worst, d)
+		if x >= -10 {
+			worstNear = max(worstNear, d)
+		}
+		xs = append(xs, x)
+	}
+	if worstNear > 1e-6 || worst > 1e-5 {
+		t.Errorf("largest relative error %g above -10, %g above -87; want at most 1e-6 and 1e-5", worstNear, worst)
+	}
+	row := slices.Clone(xs)
+	z := expShifted(row, 0)
+	var want float64
+	for i, x := range xs {
+		if row[i] != expNonPos(x) {
+			t.Fatalf("expShifted at %g: %g, expNonPos %g", x, row[i], expNonPos(x))
+		}
+		want += float64(row[i])
+	}
+	if math.Abs(z-want)/want > 1e-5 {
+		t.Errorf("expShifted sum %g, want %g", z, want)
+	}
+	for _, x := range []float32{0, -1e-30, -0.5, -1, -10} {
+		if d := math.Abs(float64(expNonPos(x))-math.Exp(float64(x))) / math.Exp(float64(x)); d > 4e-7 {
+			t.Errorf("expNonPos(%g): relative error %g", x, d)
+		}
+	}
+	if expNonPos(-100) != 0 || expNonPos(float32(math.Inf(-1))) != 0 || expNonPos(float32(math.NaN())) != 0 {
+		t.Errorf("below the range: got %v, %v, %v; want 0", expNonPos(-100), expNonPos(float32(math.Inf(-1))), expNonPos(float32(math.NaN())))
 	}
 }

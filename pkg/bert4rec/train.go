@@ -256,7 +256,7 @@ func placeScores(out, logits []float32, seqOf []int32, n, V int) {
 }
 
 // meanLogProb sets dst[v] to the log of the mean over n rows of logits
-// (each V wide) of the softmax probability of v.
+// (each V wide) of the softmax probability of v. It overwrites logits.
 func meanLogProb(dst, logits []float32, n, V int) {
 	clear(dst)
 	for j := range n {
@@ -265,17 +265,51 @@ func meanLogProb(dst, logits []float32, n, V int) {
 		for _, x := range row {
 			hi = max(hi, x)
 		}
-		var z float64
-		for _, x := range row {
-			z += math.Exp(float64(x - hi))
-		}
-		for v, x := range row {
-			dst[v] += float32(math.Exp(float64(x-hi)) / z)
+		inv := float32(1 / expShifted(row, hi))
+		for v, e := range row {
+			dst[v] += e * inv
 		}
 	}
 	for v, p := range dst {
 		dst[v] = float32(math.Log(float64(p) / float64(n)))
 	}
+}
+
+// expShifted replaces each x of row by e^(x-hi) (hi: the row's largest)
+// and returns their sum: expNonPos, written out in the loop.
+func expShifted(row []float32, hi float32) float64 {
+	const log2e, ln2 = 1.4426950408889634, 0.6931471805599453
+	var z float32
+	for v, x := range row {
+		t := (x - hi) * log2e
+		e := float32(0)
+		if t >= -126 {
+			k := -int32(0.5 - t)
+			r := (t - float32(k)) * ln2
+			p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
+			e = math.Float32frombits(uint32(127+k)<<23) * p
+		}
+		row[v] = e
+		z += e
+	}
+	return float64(z)
+}
+
+// expNonPos is e^x for x <= 0, in float32 to within a few units in the
+// last place, and 0 where e^x is below 2^-126 (math.Exp in float64 took
+// most of the scoring of several [MASK]s). x·log2(e) = k + f with k an
+// integer and |f| <= 1/2; e^(f·ln 2) is its Taylor series to degree 6
+// (remainder below 1.2e-7) and 2^k goes into the exponent bits.
+func expNonPos(x float32) float32 {
+	const log2e, ln2 = 1.4426950408889634, 0.6931471805599453
+	t := x * log2e
+	if !(t >= -126) { // also NaN
+		return 0
+	}
+	k := -int32(0.5 - t) // round(t) for t <= 0
+	r := (t - float32(k)) * ln2
+	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
+	return math.Float32frombits(uint32(127+k)<<23) * p
 }
 
 // scoreBatch bounds the histories ScoreNext scores at once.
