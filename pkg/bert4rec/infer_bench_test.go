@@ -9,7 +9,8 @@ import (
 // BenchmarkScoreNext is live recommendation's cost: the default model
 // (C=128, 4 layers, T=50) over ML-100K's 1,682 movies, a batch of full
 // histories at a time (the app batches concurrent requests), by the
-// training code's ScoreNext and by the serving Scorer.
+// training code's ScoreNext and by the serving Scorer, with one [MASK]
+// and with the default score_masks.
 func BenchmarkScoreNext(b *testing.B) {
 	const V = 1682
 	cfg := DefaultConfig()
@@ -26,16 +27,19 @@ func BenchmarkScoreNext(b *testing.B) {
 		}
 		out := make([]float32, B*V)
 		sc := NewScorer(m)
-		for _, f := range []struct {
-			name  string
-			score func([][]int32, []float32)
-		}{{"ScoreNext", m.ScoreNext}, {"Scorer", sc.Score}} {
-			b.Run(fmt.Sprintf("%s/B%d", f.name, B), func(b *testing.B) {
-				for b.Loop() {
-					f.score(hs, out)
-				}
-				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*B), "us/history")
-			})
+		for _, masks := range []int{1, cfg.ScoreMasks} {
+			for _, f := range []struct {
+				name  string
+				score func([][]int32, []float32)
+			}{{"ScoreNext", m.ScoreNext}, {"Scorer", sc.Score}} {
+				b.Run(fmt.Sprintf("%s/masks%d/B%d", f.name, masks, B), func(b *testing.B) {
+					m.Cfg.ScoreMasks = masks
+					for b.Loop() {
+						f.score(hs, out)
+					}
+					b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*B), "us/history")
+				})
+			}
 		}
 	}
 }
