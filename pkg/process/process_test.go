@@ -91,16 +91,9 @@ func TestRunTiny(t *testing.T) {
 		t.Errorf("got users %+v, want %+v", users, wantUsers)
 	}
 
-	ratings, err := tables.Read[tables.Rating](filepath.Join(out, RatingsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ratings, got := readRatings(t, out)
 	// n = 4 per user: n_test = max(1, floor(0.8 + 0.5)) = 1, then 3 remain:
 	// the last is validation, two are train.
-	var got []string
-	for _, r := range ratings {
-		got = append(got, fmt.Sprintf("%d:%d#%d:%s", r.UserID, r.MovieID, r.Position, r.Split))
-	}
 	want := []string{
 		"1:1#0:train", "1:2#1:train", "1:267#2:validation", "1:1633#3:test", // tie on time: by movie id
 		"2:1#0:train", "2:2#1:train", "2:267#2:validation", "2:1633#3:test",
@@ -192,6 +185,21 @@ func TestRunLeaveOneOut(t *testing.T) {
 	}
 }
 
+// readRatings reads the ratings table under out, and each row as
+// "user:movie#position:split".
+func readRatings(t *testing.T, out string) ([]tables.Rating, []string) {
+	t.Helper()
+	ratings, err := tables.Read[tables.Rating](filepath.Join(out, RatingsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, r := range ratings {
+		rows = append(rows, fmt.Sprintf("%d:%d#%d:%s", r.UserID, r.MovieID, r.Position, r.Split))
+	}
+	return ratings, rows
+}
+
 // TestRunHeldOutValidation: each user's test part (the last of 4) goes,
 // and the 3 left split again: 1 train, 1 validation, 1 "test" (the
 // validation fold). Movie 1633, rated only in test parts, leaves the
@@ -205,14 +213,7 @@ func TestRunHeldOutValidation(t *testing.T) {
 	if err := run(newConfig(raw, out, metrics, p)); err != nil {
 		t.Fatal(err)
 	}
-	ratings, err := tables.Read[tables.Rating](filepath.Join(out, RatingsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, r := range ratings {
-		got = append(got, fmt.Sprintf("%d:%d#%d:%s", r.UserID, r.MovieID, r.Position, r.Split))
-	}
+	_, got := readRatings(t, out)
 	want := []string{
 		"1:1#0:train", "1:2#1:validation", "1:267#2:test",
 		"2:1#0:train", "2:2#1:validation", "2:267#2:test",
