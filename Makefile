@@ -408,7 +408,7 @@ quality: bin/quality bin/process bin/features bin/train-bert4rec bin/train-twoto
 #?          removed, the rest split again): figures on a validation fold, to choose settings on;
 #?          build/quality-validation/, metrics/quality-validation.json
 quality-validation: bin/quality bin/process bin/features bin/train-bert4rec bin/train-twotower $(RAW)
-	bin/quality $(PARAMS_ARGS) --set data_processing.held_out=validation --loo-params params-loo.yaml --raw $(RAW_DIR) --bin bin --out $(ROOT)build/quality-validation --metrics $(METRICS)/quality-validation.json
+	bin/quality $(PARAMS_ARGS) --set data_processing.held_out=validation --stage quality-validation --loo-params params-loo.yaml --raw $(RAW_DIR) --bin bin --out $(ROOT)build/quality-validation --metrics $(METRICS)/quality-validation.json
 
 .PHONY: metrics metrics-diff plots report runs
 #? metrics: one table over all stages and models (like dvc metrics show)

@@ -23,6 +23,7 @@ var (
 	outFlag      = &cli.StringFlag{Name: "out", Value: "build/quality", Usage: "`DIR` for every split's data and runs"}
 	metricsFlag  = &cli.StringFlag{Name: "metrics", Value: "metrics/quality.json", Usage: "metrics `FILE`, written last"}
 	finishedFlag = &cli.BoolFlag{Name: "finished-only", Usage: "train nothing: summarise the runs already finished with the current binaries, params and data"}
+	stageFlag    = &cli.StringFlag{Name: "stage", Value: quality.StageName, Usage: "stage `NAME` the metrics file records (" + quality.ValidationName + " for the validation-fold study: one metrics file per stage)"}
 )
 
 func main() { cliapp.Main(newApp()) }
@@ -31,7 +32,7 @@ func newApp() *cli.App {
 	app := cliapp.NewApp(quality.StageName, "train every model with several seeds under both splits; mean and sd of the metrics")
 	app.UsageText = "quality [--params FILE]... [--set KEY=VALUE]... [--loo-params FILE] [--seeds LIST] [--models LIST] [--splits LIST] [--bin DIR] [--raw DIR] [--out DIR] [--metrics FILE]"
 	app.Description = cliapp.Manual(docSource)
-	app.Flags = append(app.Flags, looFlag, seedsFlag, modelsFlag, splitsFlag, binFlag, rawFlag, outFlag, metricsFlag, finishedFlag)
+	app.Flags = append(app.Flags, looFlag, seedsFlag, modelsFlag, splitsFlag, binFlag, rawFlag, outFlag, metricsFlag, finishedFlag, stageFlag)
 	app.Action = func(c *cli.Context) error {
 		if c.NArg() > 0 {
 			return cliapp.Usagef("unexpected argument %q (quality takes flags only)", c.Args().First())
@@ -40,7 +41,7 @@ func newApp() *cli.App {
 		if err != nil {
 			return err
 		}
-		rec := runmetrics.Start(quality.StageName)
+		rec := runmetrics.Start(c.String(stageFlag.Name))
 		results, err := plan.Run()
 		if err != nil {
 			return err
@@ -54,7 +55,7 @@ func newApp() *cli.App {
 // planOf builds the plan from the flags; a bad list is a usage error
 // naming the flag.
 func planOf(c *cli.Context) (*quality.Plan, error) {
-	for _, f := range []*cli.StringFlag{looFlag, binFlag, rawFlag, outFlag, metricsFlag} {
+	for _, f := range []*cli.StringFlag{looFlag, binFlag, rawFlag, outFlag, metricsFlag, stageFlag} {
 		if c.String(f.Name) == "" {
 			return nil, cliapp.Usagef("--%s must not be empty", f.Name)
 		}
