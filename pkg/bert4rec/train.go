@@ -276,19 +276,11 @@ func meanLogProb(dst, logits []float32, n, V int) {
 }
 
 // expShifted replaces each x of row by e^(x-hi) (hi: the row's largest)
-// and returns their sum: expNonPos, written out in the loop.
+// and returns their sum.
 func expShifted(row []float32, hi float32) float64 {
-	const log2e, ln2 = 1.4426950408889634, 0.6931471805599453
 	var z float32
 	for v, x := range row {
-		t := (x - hi) * log2e
-		e := float32(0)
-		if t >= -126 {
-			k := -int32(0.5 - t)
-			r := (t - float32(k)) * ln2
-			p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
-			e = math.Float32frombits(uint32(127+k)<<23) * p
-		}
+		e := expNonPos(x - hi)
 		row[v] = e
 		z += e
 	}

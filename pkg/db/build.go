@@ -191,10 +191,12 @@ type builder struct {
 	movieIdx      *idIndex         // movie_id -> movie index
 	userIdx       *idIndex         // user_id -> user index
 	stats         *stats           // movie_stats and user_stats, filled as ratings load
-	moviesFile    string
-	usersFile     string
-	ratingsFile   string
-	models        map[string]*modelInfo
+	// Interface-boxed values for binding rows (boxes); nil until used.
+	boxUsers, boxMovies, boxSmall boxes
+	moviesFile                    string
+	usersFile                     string
+	ratingsFile                   string
+	models                        map[string]*modelInfo
 }
 
 type modelInfo struct {

@@ -181,7 +181,7 @@ func (b *builder) loadRatings(describe func() (runmetrics.FileInfo, error)) erro
 		return err
 	}
 	defer ins.close()
-	userBox, movieBox := newBoxesFor(b.userIDs), newBoxesFor(b.movieIDs)
+	userBox, movieBox, small := b.boxes()
 	var n int64
 	err = overlap(b.ctx, func(get func() (*ratingChunk, bool), put func(*ratingChunk)) error {
 		_, err := ratingscan.ScanTimes(f, chunkRows, func(src *ratingscan.Batch) error {
@@ -273,8 +273,15 @@ func (b boxes) of(v int32) any {
 	return int64(v)
 }
 
-// small boxes positions and ranks.
-var small = newBoxes(1 << 16)
+// boxes returns the tables of user ids, movie ids and small values
+// (positions, ranks), made on first use and shared by every table the
+// build loads.
+func (b *builder) boxes() (users, movies, small boxes) {
+	if b.boxSmall == nil {
+		b.boxUsers, b.boxMovies, b.boxSmall = newBoxesFor(b.userIDs), newBoxesFor(b.movieIDs), newBoxes(1<<16)
+	}
+	return b.boxUsers, b.boxMovies, b.boxSmall
+}
 
 // halfStars boxes the ratings 0, 0.5, .., 5 (index: twice the rating).
 var halfStars = func() []any {
@@ -406,7 +413,7 @@ func (b *builder) loadRecs(mf ModelFile, describe func() (runmetrics.FileInfo, e
 	}
 	defer ins.close()
 	var model any = mf.Model
-	userBox, movieBox := newBoxesFor(b.userIDs), newBoxesFor(b.movieIDs)
+	userBox, movieBox, small := b.boxes()
 	hasRecs := make([]bool, len(b.userIDs))
 	// A user's rows are one run (as the trainers write them); within it,
 	// listed[m] == run marks movie m as already listed.

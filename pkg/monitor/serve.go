@@ -4,23 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/moviegenie/pipeline/pkg/serve/loadtest"
 )
 
 // ServeStage is the name of the application's load-test file
 // (metrics/serve.json, written by `make loadtest`).
 const ServeStage = "serve"
-
-// serveScenario is one scenario of metrics/serve.json (figures.scenarios).
-type serveScenario struct {
-	Name     string  `json:"name"`
-	Route    string  `json:"route"`
-	Requests int     `json:"requests"`
-	Errors   int     `json:"errors"`
-	RPS      float64 `json:"requests_per_second"`
-	P50ms    float64 `json:"p50_ms"`
-	P95ms    float64 `json:"p95_ms"`
-	P99ms    float64 `json:"p99_ms"`
-}
 
 // ServeTable shows metrics/serve.json: throughput, latency percentiles
 // and errors per route, and the load test's checks (targets, peak memory,
@@ -37,7 +27,7 @@ func ServeTable(s *Snapshot) *Table {
 		t.Note = fmt.Sprintf("%s: %v", st.Path, st.Err)
 		return t
 	}
-	var scs []serveScenario
+	var scs []loadtest.Result
 	data, err := json.Marshal(st.File.Figures["scenarios"])
 	if err == nil {
 		err = json.Unmarshal(data, &scs)
